@@ -1,0 +1,43 @@
+"""Offline question answering over long reports: cited, verbatim excerpts with page numbers.
+
+Data flows one way: Document -> Page -> Chunk -> Hit -> Answer(citations).
+"""
+
+from .app import Assistant, Status
+from .build import BuildReport
+from .config import Settings
+from .errors import (
+    AssistantError,
+    BuildLockedError,
+    DocumentError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    ModelNotFoundError,
+    NoDocumentsError,
+    QuestionError,
+)
+from .types import Answer, Chunk, Citation, Document, Hit, Page, ParseReport
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "BuildLockedError",
+    "BuildReport",
+    "Chunk",
+    "Citation",
+    "Document",
+    "DocumentError",
+    "Hit",
+    "IndexCorruptError",
+    "IndexMismatchError",
+    "IndexMissingError",
+    "ModelNotFoundError",
+    "NoDocumentsError",
+    "Page",
+    "ParseReport",
+    "QuestionError",
+    "Settings",
+    "Status",
+]

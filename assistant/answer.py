@@ -1,0 +1,173 @@
+"""Hits -> Answer: the most relevant sentences of the top passages, each cited as [n], no LLM.
+
+Every excerpt is sliced from the cleaned page text by its own offsets, so it is verbatim by
+construction; the answer text only normalises whitespace between the quoted sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lexical import terms
+from .sentences import sentence_spans
+from .types import Answer, Citation, Hit, Page
+
+# Returned without quoting anything as an answer: the closest passages follow as citations.
+NOT_COVERED = "The documents do not appear to cover this question. The closest passages are listed below."
+
+EmbedTexts = Callable[[Sequence[str]], np.ndarray]
+
+MIN_SENTENCE_CHARS = 25  # shorter fragments (headings, table cells) make poor quotations
+CHUNK_WEIGHT = 0.3  # how much the surrounding passage's relevance counts for one of its sentences
+CLOSEST_PASSAGES = 3  # citations shown when the documents do not cover the question
+# A sentence joins the answer only when it scores nearly as well as the best one: a weak second
+# sentence dilutes an answer more than a missing one does.
+SENTENCE_MARGIN = 0.1
+# A sentence holding this share of the question's terms (stemmed, stopwords aside; two at least)
+# may be quoted whatever its cosine: MiniLM rates "Who sponsored the research?" against "This
+# research was sponsored by ..." at only 0.37.
+TERM_COVERAGE = 0.75
+QUESTION_WORDS = frozenset(
+    {"who", "whom", "whose", "what", "when", "where", "why", "how", "which", "whi", "doe", "did", "do"}
+)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    page: Page
+    start: int
+    end: int
+    similarity: float = 0.0  # cosine of sentence and question
+    score: float = 0.0  # similarity blended with its passage's: decides the order
+    relevant: bool = False  # similar enough, or holding the question's terms: may be quoted
+
+    @property
+    def text(self) -> str:
+        return self.page.text[self.start : self.end]
+
+
+def extract(
+    question: str,
+    hits: Sequence[Hit],
+    pages: Mapping[str, Sequence[Page]],
+    query_vector: np.ndarray,
+    embed_texts: EmbedTexts,
+    min_score: float,
+    most_sentences: int,
+) -> Answer:
+    # Quote whole sentences; only when the passages hold none (tables, lists) quote fragments.
+    found = _candidates(hits, pages, _quotable) or _candidates(hits, pages, lambda _: True)
+    candidates = _score(question, found, query_vector, embed_texts, min_score)
+    # Judged on sentences, not passages: a passage embedded with its context line scores low
+    # against a short question that never names the document.
+    covered = any(c.relevant for c in candidates)
+    if not covered:
+        closest = [_best_of(hit, candidates) for hit in hits[:CLOSEST_PASSAGES]]
+        citations = _cite([c for c in closest if c is not None])
+        return Answer(question=question, text=NOT_COVERED, covered=False, citations=citations, hits=tuple(hits))
+    chosen = _choose(candidates, most_sentences)
+    citations = _cite(chosen)
+    text = " ".join(f"{_one_line(c.excerpt)} [{c.key}]" for c in citations)
+    return Answer(question=question, text=text, covered=True, citations=citations, hits=tuple(hits))
+
+
+def _candidates(
+    hits: Sequence[Hit], pages: Mapping[str, Sequence[Page]], keep: Callable[[str], bool]
+) -> list[Candidate]:
+    """The sentences of each hit, in hit order; a sentence shared by two overlapping hits once."""
+    seen: set[tuple[str, int, int]] = set()
+    found = []
+    for hit in hits:
+        chunk = hit.chunk
+        for number in range(chunk.page_start, chunk.page_end + 1):
+            page = pages[chunk.document][number - 1]
+            start = chunk.char_start if number == chunk.page_start else 0
+            end = chunk.char_end if number == chunk.page_end else len(page.text)
+            for s, e in sentence_spans(page.text, start, end):
+                key = (chunk.document, number, s)
+                if key in seen or _is_heading(page, s, e) or not keep(page.text[s:e]):
+                    continue
+                seen.add(key)
+                found.append(Candidate(hit, page, s, e))
+    return found
+
+
+def _is_heading(page: Page, start: int, end: int) -> bool:
+    return any(start <= h.offset < end and len(h.title) >= 0.8 * (end - start) for h in page.headings)
+
+
+def _quotable(sentence: str) -> bool:
+    return len(sentence) >= MIN_SENTENCE_CHARS and len(_WORD.findall(sentence)) >= 4
+
+
+def _score(
+    question: str, candidates: list[Candidate], query_vector: np.ndarray, embed_texts: EmbedTexts, min_score: float
+) -> list[Candidate]:
+    if not candidates:
+        return []
+    similarity = embed_texts([c.text for c in candidates]) @ query_vector
+    asked, *held = terms([question] + [c.text for c in candidates])
+    asked -= QUESTION_WORDS
+    scored = [
+        Candidate(
+            c.hit,
+            c.page,
+            c.start,
+            c.end,
+            similarity=float(s),
+            score=(1 - CHUNK_WEIGHT) * float(s) + CHUNK_WEIGHT * c.hit.similarity,
+            relevant=s >= min_score or (len(asked) >= 2 and len(asked & words) >= TERM_COVERAGE * len(asked)),
+        )
+        for c, s, words in zip(candidates, similarity, held, strict=True)
+    ]
+    return sorted(scored, key=lambda c: -c.score)
+
+
+def _choose(candidates: Sequence[Candidate], most: int) -> list[Candidate]:
+    """The best-ordered sentences that clear the floor and score near the best, no near-repeats."""
+    chosen: list[Candidate] = []
+    eligible = [c for c in candidates if c.relevant]
+    for candidate in eligible:
+        if len(chosen) == most or candidate.score < eligible[0].score - SENTENCE_MARGIN:
+            break
+        words = set(_WORD.findall(candidate.text.lower()))
+        if any(_overlap(words, set(_WORD.findall(c.text.lower()))) > 0.7 for c in chosen):
+            continue
+        chosen.append(candidate)
+    return chosen
+
+
+def _best_of(hit: Hit, candidates: Sequence[Candidate]) -> Candidate | None:
+    return next((c for c in candidates if c.hit is hit), None)
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _cite(chosen: Sequence[Candidate]) -> tuple[Citation, ...]:
+    return tuple(
+        Citation(
+            key=key,
+            document=c.hit.chunk.document,
+            page_start=c.page.number,
+            page_end=c.page.number,
+            page_label=c.page.label,
+            section=c.page.section_at(c.start),
+            excerpt=c.text,
+            char_start=c.start,
+            char_end=c.end,
+            score=round(c.similarity, 4),
+        )
+        for key, c in enumerate(chosen, start=1)
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,132 @@
+"""The Assistant: the one object the command line, the web chat and Python users share.
+
+    assistant = Assistant(Settings.from_env(docs_dir="documents"))
+    assistant.index()                    # build or update index/
+    answer = assistant.ask("What changed in 2020?")
+
+The model and the index are loaded on first use and shared by all callers (thread-safe); a build
+that swaps in a new index is picked up by the next question.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import answer as extractive
+from . import retrieve, store
+from .build import BuildProgress, BuildReport, build
+from .config import Settings
+from .errors import IndexMissingError, QuestionError
+from .types import Answer, Hit
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
+
+
+@dataclass(frozen=True)
+class Status:
+    index_dir: str
+    documents: int
+    pages: int
+    chunks: int
+    model: str
+    built_at: str
+    sources: tuple[dict[str, Any], ...]  # per document: path, title, pages, chunks, warnings
+    skipped: tuple[dict[str, str], ...]  # files that could not be indexed: path, reason
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self._stored: store.StoredIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                from .embedding import Embedder
+
+                self._embedder = Embedder(self.settings.model)
+            return self._embedder
+
+    def index(self, rebuild: bool = False, progress: BuildProgress | None = None) -> BuildReport:
+        """Build the index, or bring it up to date with the documents folder."""
+        return build(self.settings, rebuild=rebuild, progress=progress, embedder=self._embedder)
+
+    def status(self) -> Status:
+        """What is indexed, read from the manifest alone (no model, no index loaded)."""
+        index_dir = self.settings.index_dir
+        manifest = store.read_manifest(index_dir)
+        if manifest is None:
+            raise IndexMissingError(f"No index in {index_dir}/ yet — build one with: assistant index")
+        counts = manifest["counts"]
+        return Status(
+            index_dir=str(index_dir),
+            documents=counts["documents"],
+            pages=counts["pages"],
+            chunks=counts["chunks"],
+            model=manifest["model"]["name"],
+            built_at=manifest["built_at"],
+            sources=tuple(
+                {
+                    "path": d["path"],
+                    "title": d["title"],
+                    "pages": d["pages"],
+                    "chunks": d["chunks"],
+                    "empty_pages": d["report"]["empty_pages"],
+                    "warnings": d["report"]["warnings"],
+                }
+                for d in manifest["documents"]
+            ),
+            skipped=tuple({"path": s["path"], "reason": s["reason"]} for s in manifest["skipped"]),
+        )
+
+    def search(self, question: str, top_k: int | None = None) -> list[Hit]:
+        hits, _ = self._search(question, top_k)
+        return hits
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        hits, query_vector = self._search(question, top_k)
+        stored = self.stored_index()
+        return extractive.extract(
+            question.strip(),
+            hits,
+            stored.pages,
+            query_vector,
+            self.embedder.embed_texts,
+            self.settings.min_score,
+            self.settings.answer_sentences,
+        )
+
+    def stored_index(self) -> store.StoredIndex:
+        """The live index, reloaded when a build has swapped in a new one since it was loaded."""
+        index_dir = self.settings.index_dir
+        live = store.current_build(index_dir)
+        with self._lock:
+            if self._stored is None or live != self._stored.directory:
+                stored = store.load(index_dir)
+                from .embedding import model_id
+
+                store.check_compatible(
+                    stored.manifest, index_dir, model_id(self.settings.model), self.settings.chunking
+                )
+                self._stored = stored
+            return self._stored
+
+    def _search(self, question: str, top_k: int | None) -> tuple[list[Hit], Any]:
+        if not question.strip():
+            raise QuestionError("The question is empty — type a question about the documents")
+        stored = self.stored_index()
+        query_vector = self.embedder.embed_query(question.strip())
+        hits = retrieve.search(
+            stored,
+            question.strip(),
+            query_vector,
+            top_k=top_k or self.settings.top_k,
+            candidates=self.settings.candidates,
+        )
+        return hits, query_vector

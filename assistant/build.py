@@ -1,0 +1,311 @@
+"""Documents folder -> index: incremental by sha256, atomic, one build at a time.
+
+Unchanged files are neither re-read nor re-embedded: their chunks, pages and vectors are copied
+from the live build. Files that cannot be read are reported and skipped; the rest goes on. When
+the model, the chunking or the index format changes, everything is rebuilt, and the report says why.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import ingest, store
+from .chunking import CONTEXT_TOKENS, chunk_document
+from .config import Settings
+from .errors import DocumentError, IndexCorruptError, NoDocumentsError
+from .lexical import SETTINGS as LEXICAL_SETTINGS
+from .lexical import Lexical
+from .types import Chunk, Document, Page, ParseReport
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
+
+# (stage, done, total): stage is "reading", "embedding" or "writing".
+BuildProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # relative to the documents folder, forward slashes
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()  # (file, reason sentence)
+    warnings: tuple[str, ...] = ()  # parse warnings of the files read in this build
+    embedded: tuple[tuple[str, int], ...] = ()  # (document, chunks embedded in this build)
+    full_rebuild_reason: str = ""  # why everything was rebuilt ("" for a first or incremental build)
+    up_to_date: bool = False  # nothing changed: nothing was read, embedded or written
+    documents: int = 0
+    pages: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict, compare=False)  # seconds per stage
+
+
+def scan(docs_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Indexable files below docs_dir (hidden ones ignored), and the unsupported ones with a reason."""
+    if not docs_dir.is_dir():
+        raise NoDocumentsError(
+            f"The documents folder {docs_dir}/ does not exist — create it and put PDF, TXT or MD files in it, "
+            "or point --docs at the folder that has them"
+        )
+    files, unsupported = [], []
+    for path in sorted(docs_dir.rglob("*")):
+        relative = path.relative_to(docs_dir)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        name = relative.as_posix()
+        try:
+            ingest.check_supported(path, _shown(docs_dir, name))
+        except DocumentError as error:
+            unsupported.append((name, str(error)))
+            continue
+        files.append(SourceFile(name, path, path.stat().st_size, store.sha256_file(path)))
+    return files, unsupported
+
+
+@dataclass
+class _Plan:
+    """What a build has to do, from comparing the folder with the live manifest."""
+
+    unchanged: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    to_read: list[SourceFile] = field(default_factory=list)
+    failed: dict[str, tuple[SourceFile, str]] = field(default_factory=dict)  # name -> (file, reason)
+
+
+def _plan(files: Sequence[SourceFile], old: dict[str, Any] | None) -> _Plan:
+    old_docs = {d["path"]: d for d in old["documents"]} if old else {}
+    old_failed = {s["path"]: s for s in old["skipped"]} if old else {}
+    plan = _Plan()
+    for source in files:
+        before = old_docs.get(source.name)
+        failed_before = old_failed.get(source.name)
+        if before and before["sha256"] == source.sha256:
+            plan.unchanged.append(source.name)
+        elif failed_before and failed_before["sha256"] == source.sha256:
+            plan.failed[source.name] = (source, failed_before["reason"])  # same bytes: do not read again
+        else:
+            (plan.changed if before else plan.added).append(source.name)
+            plan.to_read.append(source)
+    names = {f.name for f in files}
+    plan.removed = sorted(name for name in old_docs if name not in names)
+    return plan
+
+
+def build(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: BuildProgress | None = None,
+    embedder: Embedder | None = None,
+) -> BuildReport:
+    """Bring the index in settings.index_dir up to date with settings.docs_dir."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    docs_dir, index_dir = settings.docs_dir, settings.index_dir
+    files, unsupported = scan(docs_dir)
+    with store.build_lock(index_dir):
+        from .embedding import model_id
+
+        model = model_id(settings.model)
+        old, reason = _previous(index_dir, model, settings, rebuild)
+        plan = _plan(files, old)
+        nothing_new = not (plan.changed or plan.added or plan.removed)
+        if old and nothing_new and sorted(plan.failed) == sorted(s["path"] for s in old["skipped"]):
+            counts = old["counts"]
+            return BuildReport(
+                unchanged=tuple(plan.unchanged),
+                skipped=tuple(unsupported) + tuple((n, r) for n, (_, r) in plan.failed.items()),
+                up_to_date=True,
+                documents=counts["documents"],
+                pages=counts["pages"],
+                chunks=counts["chunks"],
+                seconds=time.perf_counter() - started,
+            )
+
+        tick = time.perf_counter()
+        documents: list[Document] = []
+        for i, source in enumerate(plan.to_read):
+            try:
+                documents.append(ingest.read_document(source.path, source.name))
+            except DocumentError as error:
+                reason = f"{_shown(docs_dir, source.name)}: {error.reason}"
+                if source.name in plan.changed:
+                    reason += " (its previous version was taken out of the index)"
+                plan.failed[source.name] = (source, reason)
+            if progress:
+                progress("reading", i + 1, len(plan.to_read))
+        plan.added = [name for name in plan.added if name not in plan.failed]
+        plan.changed = [name for name in plan.changed if name not in plan.failed]
+        timings["ingest"] = time.perf_counter() - tick
+        skipped = tuple(unsupported) + tuple((n, r) for n, (_, r) in sorted(plan.failed.items()))
+        if not documents and not plan.unchanged:
+            raise NoDocumentsError(_nothing_to_index(docs_dir, skipped))
+
+        new_chunks, new_vectors = _embed(documents, settings, embedder, progress, timings)
+
+        tick = time.perf_counter()
+        kept_chunks: list[Chunk] = []
+        kept_vectors = np.zeros((0, 0), dtype=np.float32)
+        kept_pages: dict[str, Sequence[Page]] = {}
+        if plan.unchanged:
+            previous = store.load(index_dir)
+            keep = set(plan.unchanged)
+            rows = [i for i, c in enumerate(previous.chunks) if c.document in keep]
+            kept_chunks = [previous.chunks[i] for i in rows]
+            kept_vectors = previous.all_vectors()[rows]
+            kept_pages = {name: previous.pages[name] for name in plan.unchanged}
+        chunks, vectors = _merge(kept_chunks, kept_vectors, new_chunks, new_vectors)
+        pages = {**kept_pages, **{d.path: d.pages for d in documents}}
+        pages = {name: pages[name] for name in sorted(pages)}
+
+        if progress:
+            progress("writing", 0, 1)
+        old_docs = {d["path"]: d for d in old["documents"]} if old else {}
+        entries = [old_docs[name] for name in plan.unchanged] + [_entry(d, files, chunks) for d in documents]
+        counts = {"documents": len(pages), "pages": sum(len(p) for p in pages.values()), "chunks": len(chunks)}
+        manifest = {
+            "model": {"name": model, "dimension": int(vectors.shape[1])},
+            "chunking": settings.chunking,
+            "lexical": LEXICAL_SETTINGS,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "documents": sorted(entries, key=lambda e: e["path"]),
+            "skipped": [
+                {"path": name, "size": source.size, "sha256": source.sha256, "reason": why}
+                for name, (source, why) in sorted(plan.failed.items())
+            ],
+            "counts": counts,
+        }
+        store.write(index_dir, manifest, chunks, pages, vectors, Lexical.build([c.search_text for c in chunks]))
+        if progress:
+            progress("writing", 1, 1)
+        timings["write"] = time.perf_counter() - tick
+
+    embedded: dict[str, int] = {}
+    for chunk in new_chunks:
+        embedded[chunk.document] = embedded.get(chunk.document, 0) + 1
+    return BuildReport(
+        added=tuple(plan.added),
+        changed=tuple(plan.changed),
+        removed=tuple(plan.removed),
+        unchanged=tuple(plan.unchanged),
+        skipped=skipped,
+        warnings=tuple(w for d in documents for w in d.report.warnings),
+        embedded=tuple(sorted(embedded.items())),
+        full_rebuild_reason=reason,
+        documents=counts["documents"],
+        pages=counts["pages"],
+        chunks=counts["chunks"],
+        seconds=time.perf_counter() - started,
+        timings=timings,
+    )
+
+
+def _embed(
+    documents: Sequence[Document],
+    settings: Settings,
+    embedder: Embedder | None,
+    progress: BuildProgress | None,
+    timings: dict[str, float],
+) -> tuple[list[Chunk], np.ndarray]:
+    """Chunk and embed the documents read in this build; the model is loaded only when there are some."""
+    if not documents:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    if embedder is None:
+        from .embedding import Embedder
+
+        embedder = Embedder(settings.model)
+    tick = time.perf_counter()
+    max_tokens = min(settings.chunk_tokens, embedder.max_tokens - CONTEXT_TOKENS)
+    chunks = [
+        chunk
+        for document in documents
+        for chunk in chunk_document(document, embedder.count_tokens, max_tokens, settings.overlap_tokens)
+    ]
+    timings["chunk"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    report = (lambda done, total: progress("embedding", done, total)) if progress else None
+    vectors = embedder.embed_texts([c.search_text for c in chunks], report)
+    timings["embed"] = time.perf_counter() - tick
+    return chunks, vectors
+
+
+def _previous(index_dir: Path, model: str, settings: Settings, rebuild: bool) -> tuple[dict[str, Any] | None, str]:
+    """The live manifest to build on, or None with the reason everything must be rebuilt."""
+    try:
+        old = store.read_manifest(index_dir)
+    except IndexCorruptError:
+        return None, "the previous index could not be read, so everything is rebuilt"
+    if old is None:
+        return None, ""
+    if rebuild:
+        return None, "--rebuild was asked for"
+    if old.get("format_version") != store.FORMAT_VERSION:
+        return None, f"the index format changed ({old.get('format_version')} -> {store.FORMAT_VERSION})"
+    if old["model"]["name"] != model:
+        return None, f"the model changed ({old['model']['name']} -> {model})"
+    if old["chunking"] != settings.chunking:
+        return None, f"the chunking settings changed ({old['chunking']} -> {settings.chunking})"
+    if old.get("lexical") != LEXICAL_SETTINGS:
+        return None, "the BM25 settings changed"
+    return old, ""
+
+
+def _merge(
+    kept_chunks: list[Chunk], kept_vectors: np.ndarray, new_chunks: list[Chunk], new_vectors: np.ndarray
+) -> tuple[list[Chunk], np.ndarray]:
+    """All chunks ordered by document (stable within one), with their vectors in the same rows."""
+    chunks = kept_chunks + new_chunks
+    parts = [v for v in (kept_vectors, new_vectors) if v.size]
+    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+    order = sorted(range(len(chunks)), key=lambda i: chunks[i].document)
+    return [chunks[i] for i in order], vectors[order]
+
+
+def _entry(document: Document, files: Sequence[SourceFile], chunks: Sequence[Chunk]) -> dict[str, Any]:
+    source = next(f for f in files if f.name == document.path)
+    report: ParseReport = document.report
+    return {
+        "path": document.path,
+        "size": source.size,
+        "sha256": source.sha256,
+        "title": document.title,
+        "pages": report.pages,
+        "chunks": sum(1 for c in chunks if c.document == document.path),
+        "report": {
+            "chars_per_page": list(report.chars_per_page),
+            "empty_pages": list(report.empty_pages),
+            "warnings": list(report.warnings),
+        },
+    }
+
+
+def _shown(docs_dir: Path, name: str) -> str:
+    return (docs_dir / name).as_posix()
+
+
+def _nothing_to_index(docs_dir: Path, skipped: Sequence[tuple[str, str]]) -> str:
+    if skipped:
+        reasons = "; ".join(reason for _, reason in skipped)
+        return f"Nothing could be indexed in {docs_dir}/: {reasons}"
+    return (
+        f"No documents to index in {docs_dir}/ — put PDF, TXT or MD files there (or point --docs at a "
+        "folder that has them), then run: assistant index"
+    )

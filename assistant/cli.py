@@ -1,0 +1,261 @@
+"""The `assistant` command: thin wrappers over Assistant; the only place errors become exit codes.
+
+Exit codes: 0 ok; 1 error (the message says what to do); 3 index built but some files were
+skipped (they are listed); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from dataclasses import asdict
+from typing import Any
+
+from .app import Assistant
+from .build import BuildReport
+from .config import ENV_VARS, Settings
+from .errors import AssistantError
+from .types import Answer, Hit, page_reference
+
+EXIT_ERROR = 1
+EXIT_SKIPPED = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env(
+        docs_dir=getattr(args, "docs", None),
+        index_dir=getattr(args, "index_dir", None),
+        model=getattr(args, "model", None),
+    )
+    assistant = Assistant(settings)
+    try:
+        return int(args.run(assistant, args))
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    # Global options are accepted before or after the command; SUPPRESS keeps a subcommand's
+    # unset copy from overwriting a value given before it (so no set_defaults for them: the
+    # parsers share these option objects).
+    common = argparse.ArgumentParser(add_help=False)
+    for flag, dest, meta, what in (
+        ("--docs", "docs", "DIR", "documents folder (default: documents/)"),
+        ("--index-dir", "index_dir", "DIR", "index folder (default: index/)"),
+        ("--model", "model", "NAME_OR_PATH", "sentence-transformers model (default: bundled all-MiniLM-L6-v2)"),
+    ):
+        env = ENV_VARS["docs_dir" if dest == "docs" else dest]
+        common.add_argument(flag, dest=dest, metavar=meta, default=argparse.SUPPRESS, help=f"{what}; env {env}")
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Ask questions about your documents; answers quote them verbatim, with page numbers.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", parents=[common], help="build the index, or update it after changes")
+    index.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
+    index.set_defaults(run=_index)
+
+    status = commands.add_parser("status", parents=[common], help="what is indexed")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(run=_status)
+
+    search = commands.add_parser("search", parents=[common], help="the passages that best match a question")
+    search.add_argument("question")
+    search.add_argument("--top-k", type=_positive, default=None, metavar="N", help="passages to return (default 5)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(run=_search)
+
+    ask = commands.add_parser("ask", parents=[common], help="an answer made of cited excerpts")
+    ask.add_argument("question", nargs="?", help="leave out to ask several questions in a row")
+    ask.add_argument("--top-k", type=_positive, default=None, metavar="N", help="passages to draw on (default 5)")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.set_defaults(run=_ask)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _index(assistant: Assistant, args: argparse.Namespace) -> int:
+    settings = assistant.settings
+    print(f"Indexing {settings.docs_dir}/ into {settings.index_dir}/", file=sys.stderr, flush=True)
+    with _TerminalProgress() as progress:
+        report = assistant.index(rebuild=args.rebuild, progress=progress)
+    print(format_build_report(report))
+    return EXIT_SKIPPED if report.skipped else 0
+
+
+def format_build_report(report: BuildReport) -> str:
+    lines = []
+    if report.full_rebuild_reason:
+        lines.append(f"Full rebuild: {report.full_rebuild_reason}.")
+    embedded = dict(report.embedded)
+    for label, names in (("added", report.added), ("changed", report.changed)):
+        lines += [f"  {label:<10} {name} ({embedded.get(name, 0)} chunks)" for name in names]
+    lines += [f"  {'removed':<10} {name}" for name in report.removed]
+    if report.unchanged:
+        lines.append(f"  {'unchanged':<10} {len(report.unchanged)} document{'s' * (len(report.unchanged) != 1)}")
+    lines += [f"  {'skipped':<10} {reason}" for _, reason in report.skipped]
+    if report.warnings:
+        lines.append("Warnings:")
+        lines += [f"  {warning}" for warning in report.warnings]
+    totals = f"{report.documents} documents, {report.pages} pages, {report.chunks} chunks"
+    if report.up_to_date:
+        lines.append(f"Index is up to date: {totals} (checked in {report.seconds:.2f} s).")
+    else:
+        lines.append(f"Index ready: {totals}, built in {report.seconds:.1f} s.")
+    if report.skipped:
+        lines.append(f"{len(report.skipped)} file(s) skipped: fix or remove them, then run: assistant index")
+    return "\n".join(lines)
+
+
+def _status(assistant: Assistant, args: argparse.Namespace) -> int:
+    status = assistant.status()
+    if args.json:
+        _print_json(asdict(status))
+        return 0
+    print(f"Index {status.index_dir}/ — built {status.built_at} with {status.model}")
+    print(f"{status.documents} documents, {status.pages} pages, {status.chunks} chunks")
+    for source in status.sources:
+        print(f"  {source['path']}: {source['pages']} pages, {source['chunks']} chunks")
+        for warning in source["warnings"]:
+            print(f"    warning: {warning}")
+    for skipped in status.skipped:
+        print(f"  skipped: {skipped['reason']}")
+    return 0
+
+
+def _search(assistant: Assistant, args: argparse.Namespace) -> int:
+    hits = assistant.search(args.question, top_k=args.top_k)
+    if args.json:
+        _print_json({"question": args.question, "hits": [hit_json(h) for h in hits]})
+        return 0
+    for hit in hits:
+        chunk = hit.chunk
+        where = page_reference(chunk.page_label, chunk.page_start, chunk.page_end)
+        section = f", {chunk.section}" if chunk.section else ""
+        print(
+            f"{hit.rank}. {chunk.document}, {where}{section} — score {hit.score:.4f}, similarity {hit.similarity:.2f}"
+        )
+        print(textwrap.indent(textwrap.fill(" ".join(chunk.text.split()), 100), "   "))
+    return 0
+
+
+def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
+    if args.question is not None:
+        _print_answer(assistant.ask(args.question, top_k=args.top_k), args.json)
+        return 0
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about your documents. An empty line or Ctrl-D quits.", file=sys.stderr)
+    while True:
+        try:
+            question = input("\nQuestion: " if interactive else "")
+        except EOFError:
+            return 0
+        if not question.strip():
+            return 0
+        _print_answer(assistant.ask(question, top_k=args.top_k), args.json)
+        sys.stdout.flush()
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    chunk = hit.chunk
+    return {
+        "rank": hit.rank,
+        "score": round(hit.score, 6),
+        "similarity": round(hit.similarity, 4),
+        "document": chunk.document,
+        "page_start": chunk.page_start,
+        "page_end": chunk.page_end,
+        "page_label": chunk.page_label,
+        "section": chunk.section,
+        "text": chunk.text,
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "covered": answer.covered,
+        "citations": [asdict(c) for c in answer.citations],
+    }
+
+
+def _print_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        _print_json(answer_json(answer))
+        return
+    print(textwrap.fill(answer.text, 100))
+    if answer.citations:
+        print()
+    for c in answer.citations:
+        section = f" — {c.section}" if c.section else ""
+        print(f"[{c.key}] {c.document}, {page_reference(c.page_label, c.page_start, c.page_end)}{section}")
+        print(textwrap.indent(textwrap.fill(f"“{' '.join(c.excerpt.split())}”", 96), "    "))
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class _TerminalProgress:
+    """A line per build stage, and a live bar for reading and embedding when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+        self.bar: Any = None
+
+    def __enter__(self) -> _TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            what = {"reading": f"Reading {total} file(s)", "embedding": f"Embedding {total} chunks"}
+            label = what.get(stage, "Writing the index")
+            if sys.stderr.isatty() and stage != "writing":
+                from tqdm import tqdm
+
+                self.bar = tqdm(
+                    total=total,
+                    desc=label,
+                    unit="file" if stage == "reading" else "chunk",
+                    file=sys.stderr,
+                    leave=False,
+                )
+            else:
+                print(f"{label}...", file=sys.stderr, flush=True)
+        if self.bar is not None:
+            self.bar.n = done
+            self.bar.refresh()
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

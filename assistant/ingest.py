@@ -1,0 +1,258 @@
+"""Files -> Document(pages): PDF via pypdf, plain text and markdown. The only module importing pypdf."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cleaning
+from .errors import DocumentError
+from .types import Document, Heading, Page, ParseReport
+
+PDF_SUFFIXES = frozenset({".pdf"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES | MARKDOWN_SUFFIXES
+
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page as extracted, before cleaning."""
+
+    text: str
+    label: str
+    outline_titles: tuple[str, ...] = ()  # outline entries that point at this page
+
+
+def physical_page(pypdf_index: int) -> int:
+    """pypdf counts pages from 0; everything else here counts physical pages from 1."""
+    return pypdf_index + 1
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def check_supported(path: Path, name: str) -> None:
+    if not is_supported(path):
+        suffix = path.suffix.lower() or "(none)"
+        raise DocumentError(
+            name, f"unsupported file type '{suffix}' — save it as PDF, TXT or MD, or move it out of the folder"
+        )
+
+
+def read_document(path: Path, name: str) -> Document:
+    """Read one file into a Document. `name` is how users see it (path relative to the docs folder).
+
+    Raises DocumentError, naming the file and the next step, for anything that cannot be indexed.
+    """
+    check_supported(path, name)
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    if not data.strip():
+        raise DocumentError(name, "the file is empty — replace it with the real document or remove it")
+    if suffix in PDF_SUFFIXES:
+        raw_pages, title = _read_pdf(path, name, data)
+        markdown = False
+        if not any(p.text.strip() for p in raw_pages):
+            raise DocumentError(
+                name,
+                f"no extractable text on any of its {_plural(len(raw_pages), 'page')} (probably scanned "
+                "images); OCR is not supported — add a version with a text layer, or a .txt copy",
+            )
+    else:
+        text = _decode(data, name)
+        raw_pages = [RawPage(text=part, label=str(i)) for i, part in enumerate(text.split("\f"), start=1)]
+        markdown = suffix in MARKDOWN_SUFFIXES
+        title = _markdown_title(text) if markdown else ""
+    return build_document(name, raw_pages, markdown=markdown, title=title or Path(name).stem)
+
+
+def build_document(name: str, raw_pages: Sequence[RawPage], *, markdown: bool = False, title: str = "") -> Document:
+    """Clean extracted pages and find their sections and table-of-contents pages."""
+    chars = tuple(len(p.text.strip()) for p in raw_pages)
+    empty = tuple(physical_page(i) for i, n in enumerate(chars) if n == 0)
+    if len(empty) == len(raw_pages):
+        raise DocumentError(name, "the file has no text — replace it with the real document or remove it")
+
+    lines = [cleaning.split_lines(p.text) for p in raw_pages]
+    if len(raw_pages) >= 3:
+        lines = cleaning.strip_running_lines(lines)
+    words = cleaning.vocabulary(["\n".join(page) for page in lines])
+    texts = [cleaning.join_wrapped(cleaning.dehyphenate(page, words)) for page in lines]
+
+    pages: list[Page] = []
+    section = ""
+    after_toc = False
+    for i, (raw, text, page_lines) in enumerate(zip(raw_pages, texts, lines, strict=True)):
+        headings = _markdown_headings(text) if markdown else _locate(raw.outline_titles, text)
+        is_toc = cleaning.is_toc_page(page_lines, after_toc)
+        after_toc = is_toc
+        pages.append(
+            Page(
+                number=physical_page(i),
+                label=raw.label,
+                text=text,
+                section=section,
+                headings=headings,
+                is_toc=is_toc,
+            )
+        )
+        if headings:
+            section = headings[-1].title
+
+    warnings = []
+    if empty:
+        warnings.append(
+            f"{name}: {_plural(len(empty), 'page')} with no extractable text ({_page_list(empty)}); "
+            "probably scanned images — OCR is not supported, so they cannot be searched"
+        )
+    report = ParseReport(pages=len(pages), chars_per_page=chars, empty_pages=empty, warnings=tuple(warnings))
+    return Document(path=name, pages=tuple(pages), report=report, title=title)
+
+
+def _read_pdf(path: Path, name: str, data: bytes) -> tuple[list[RawPage], str]:
+    if b"%PDF-" not in data[:1024]:
+        start = data[:16].decode("latin-1").strip() or "nothing"
+        raise DocumentError(
+            name, f"not a PDF (it starts with {start!r}) — replace it with the real PDF, or give it the right extension"
+        )
+    import pypdf
+    from pypdf.errors import DependencyError, PdfReadError, PyPdfError
+
+    damaged = (
+        "cannot be read as a PDF; it may be damaged or incomplete ({error}) — "
+        "re-download or re-export it, then run: assistant index"
+    )
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+            raise DocumentError(
+                name,
+                "the PDF is password-protected — save a copy without a password (for example with "
+                "'Print to PDF') into the documents folder, then run: assistant index",
+            )
+        count = len(reader.pages)
+        labels = _page_labels(reader, count)
+        titles = _outline_by_page(reader, count)
+    except DocumentError:
+        raise
+    except DependencyError as error:
+        raise DocumentError(
+            name, f"needs a cryptography package to decrypt ({error}) — reinstall with: pip install cryptography"
+        ) from error
+    except (PyPdfError, PdfReadError, ValueError, UnicodeDecodeError, KeyError, TypeError, OSError) as error:
+        raise DocumentError(name, damaged.format(error=_short(error))) from error
+    if count == 0:
+        raise DocumentError(name, damaged.format(error="it has no pages"))
+
+    pages = []
+    for i in range(count):
+        try:
+            text = reader.pages[i].extract_text() or ""
+        except Exception:  # noqa: BLE001 — one broken page must not lose the rest of the file
+            text = ""
+        pages.append(RawPage(text=text, label=labels[i], outline_titles=titles.get(i, ())))
+    title = ""
+    try:
+        metadata = reader.metadata
+        title = " ".join(str(metadata.get("/Title") or "").split()) if metadata else ""
+    except Exception:  # noqa: BLE001 — a broken info dictionary only costs the title
+        pass
+    # Producers often leave a file name or a filing number as the title: keep only real words.
+    return pages, title if len(re.findall(r"[^\W\d_]{2,}", title)) >= 2 else ""
+
+
+def _page_labels(reader: object, count: int) -> list[str]:
+    """Printed labels when the PDF defines them (pypdf invents '1', '2', ... when it does not)."""
+    try:
+        if "/PageLabels" in reader.root_object:  # type: ignore[attr-defined]
+            labels = list(reader.page_labels)  # type: ignore[attr-defined]
+            if len(labels) == count:
+                return [str(label) or str(physical_page(i)) for i, label in enumerate(labels)]
+    except Exception:  # noqa: BLE001 — broken labels fall back to physical numbers
+        pass
+    return [str(physical_page(i)) for i in range(count)]
+
+
+def _outline_by_page(reader: object, count: int) -> dict[int, tuple[str, ...]]:
+    """Outline (bookmark) titles keyed by the 0-based page they point at, in outline order."""
+    found: dict[int, list[str]] = {}
+
+    def walk(items: object) -> None:
+        for item in items:  # type: ignore[attr-defined]
+            if isinstance(item, list):
+                walk(item)
+                continue
+            try:
+                index = reader.get_destination_page_number(item)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 — an entry that points nowhere is skipped
+                continue
+            title = " ".join(str(getattr(item, "title", "") or "").split())
+            if title and index is not None and 0 <= index < count:
+                found.setdefault(index, []).append(title)
+
+    try:
+        walk(reader.outline)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 — a broken outline only costs section names
+        return {}
+    return {index: tuple(titles) for index, titles in found.items()}
+
+
+def _locate(titles: Sequence[str], text: str) -> tuple[Heading, ...]:
+    """Place outline titles in the page text; a title not found there is taken to head the page."""
+    headings = []
+    position = 0
+    for title in titles:
+        pattern = r"\s+".join(re.escape(word) for word in title.split())
+        match = re.compile(pattern, re.IGNORECASE).search(text, position)
+        offset = match.start() if match else position
+        position = match.end() if match else position
+        headings.append(Heading(offset=offset, title=title))
+    return tuple(headings)
+
+
+def _markdown_headings(text: str) -> tuple[Heading, ...]:
+    return tuple(Heading(offset=m.start(1), title=m.group(1).strip()) for m in _MD_HEADING.finditer(text))
+
+
+def _markdown_title(text: str) -> str:
+    match = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+    controls = sum(1 for ch in text[:10000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 0.05 * min(len(text), 10000):
+        raise DocumentError(name, "does not look like text (it holds binary data) — save it as plain text, PDF or MD")
+    return text
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _page_list(numbers: Sequence[int], most: int = 20) -> str:
+    shown = ", ".join(str(n) for n in numbers[:most])
+    more = f" and {len(numbers) - most} more" if len(numbers) > most else ""
+    return f"{'page' if len(numbers) == 1 else 'pages'} {shown}{more}"

@@ -1,0 +1,63 @@
+"""BM25 over the chunk table (row i = chunk i), with English stopwords and Snowball stemming. The only
+module importing bm25s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+# bm25s' defaults for the Lucene variant; recorded in the manifest so a change forces a rebuild.
+SETTINGS = {"method": "lucene", "k1": 1.5, "b": 0.75, "stemmer": "english", "stopwords": "en"}
+
+
+@cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer(SETTINGS["stemmer"])
+
+
+def terms(texts: Sequence[str]) -> list[set[str]]:
+    """The stemmed, stopword-free terms of each text, as BM25 sees them."""
+    return [set(tokens) for tokens in _tokenize(texts, return_ids=False)]
+
+
+def _tokenize(texts: Sequence[str], return_ids: bool) -> Any:
+    import bm25s
+
+    return bm25s.tokenize(
+        list(texts), stopwords=SETTINGS["stopwords"], stemmer=_stemmer(), return_ids=return_ids, show_progress=False
+    )
+
+
+class Lexical:
+    def __init__(self, retriever: Any) -> None:
+        self.retriever = retriever
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> Lexical:
+        import bm25s
+
+        lexical = cls(bm25s.BM25(method=SETTINGS["method"], k1=SETTINGS["k1"], b=SETTINGS["b"]))
+        lexical.retriever.index(_tokenize(texts, return_ids=True), show_progress=False)
+        return lexical
+
+    @classmethod
+    def load(cls, directory: Path) -> Lexical:
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(directory), show_progress=False))
+
+    def save(self, directory: Path) -> None:
+        self.retriever.save(str(directory), show_progress=False)
+
+    def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
+        """(chunk row, BM25 score) pairs, best first; chunks sharing no term with the question are left out."""
+        tokens = _tokenize([question], return_ids=False)
+        size = int(self.retriever.scores["num_docs"])
+        if not tokens[0] or size == 0:
+            return []
+        rows, scores = self.retriever.retrieve(tokens, k=min(top_k, size), show_progress=False)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]

@@ -1,0 +1,285 @@
+"""The index on disk: vectors (FAISS), chunk and page tables, BM25, and a manifest that describes them.
+The only module importing faiss.
+
+Layout of index_dir (also in index/README.md):
+    CURRENT             name of the live build folder; replaced atomically, so readers see a whole build
+    .lock               held (flock) by the one build allowed at a time
+    build-<id>/         one folder per build: the live one and the one before it are kept
+        manifest.json   written last: a build folder without one is incomplete and never made live
+        vectors.faiss   inner-product index; FAISS id i is row i of chunks.jsonl
+        chunks.jsonl    the chunk table
+        pages.jsonl     cleaned page texts, which every citation offset refers to
+        bm25/           the lexical index over the same rows
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from .lexical import Lexical
+from .types import Chunk, Heading, Page
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+LOCK = ".lock"
+MANIFEST = "manifest.json"
+VECTORS = "vectors.faiss"
+CHUNKS = "chunks.jsonl"
+PAGES = "pages.jsonl"
+BM25_DIR = "bm25"
+BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened it just before a swap
+
+
+@dataclass
+class StoredIndex:
+    """A loaded build. Row i of `chunks` is FAISS id i and BM25 row i."""
+
+    directory: Path
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
+    vectors: Any  # faiss.IndexFlatIP
+    lexical: Lexical
+
+    @property
+    def build_id(self) -> str:
+        return self.directory.name
+
+    def page(self, document: str, number: int) -> Page:
+        return self.pages[document][number - 1]
+
+    def all_vectors(self) -> np.ndarray:
+        vectors: np.ndarray = self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        return vectors
+
+    def search_vectors(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+        top_k = min(top_k, self.vectors.ntotal)
+        if top_k <= 0:
+            return []
+        scores, rows = self.vectors.search(query.reshape(1, -1).astype(np.float32), top_k)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+    def similarity(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+        """Cosine similarity of the (unit) query to the given rows."""
+        if not rows:
+            return np.zeros(0, dtype=np.float32)
+        stacked = np.stack([self.vectors.reconstruct(int(r)) for r in rows])
+        return stacked @ query.astype(np.float32)
+
+
+def current_build(index_dir: Path) -> Path | None:
+    pointer = index_dir / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return index_dir / name
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The live build's manifest, or None when there is no index yet. Cheap: reads one small file."""
+    build = current_build(index_dir)
+    if build is None:
+        return None
+    try:
+        manifest: dict[str, Any] = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexCorruptError(
+            f"The index in {index_dir}/ is damaged ({build.name}/{MANIFEST} cannot be read) — rebuild it "
+            "with: assistant index --rebuild"
+        ) from error
+    return manifest
+
+
+def check_compatible(manifest: dict[str, Any], index_dir: Path, model: str, chunking: dict[str, int]) -> None:
+    """Raise IndexMismatchError when the index was built with other settings than the configured ones."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ has format {manifest.get('format_version')}, this version of the "
+            f"assistant reads format {FORMAT_VERSION} — rebuild with: assistant index --rebuild"
+        )
+    built_with = manifest["model"]["name"]
+    if built_with != model:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ was built with model '{built_with}' but '{model}' is configured — "
+            f"rebuild with: assistant index --model {model} (or use --model {built_with})"
+        )
+    if manifest["chunking"] != chunking:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ was built with chunking {manifest['chunking']} but {chunking} is "
+            "configured — rebuild with: assistant index"
+        )
+
+
+def load(index_dir: Path) -> StoredIndex:
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    build = current_build(index_dir)
+    if manifest is None or build is None:
+        raise IndexMissingError(f"No index in {index_dir}/ yet — build one with: assistant index")
+    _verify_files(build, manifest, index_dir)
+    try:
+        vectors = faiss.read_index(str(build / VECTORS))
+        chunks = [Chunk(**row) for row in _read_jsonl(build / CHUNKS)]
+        pages: dict[str, list[Page]] = {}
+        for row in _read_jsonl(build / PAGES):
+            document = row.pop("document")
+            row["headings"] = tuple(Heading(offset, title) for offset, title in row["headings"])
+            pages.setdefault(document, []).append(Page(**row))
+        lexical = Lexical.load(build / BM25_DIR)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise IndexCorruptError(
+            f"The index in {index_dir}/ is damaged ({error}) — rebuild it with: assistant index --rebuild"
+        ) from error
+    if vectors.ntotal != len(chunks):
+        raise IndexCorruptError(
+            f"The index in {index_dir}/ is inconsistent ({vectors.ntotal} vectors for {len(chunks)} chunks) — "
+            "rebuild it with: assistant index --rebuild"
+        )
+    return StoredIndex(build, manifest, chunks, {d: tuple(p) for d, p in pages.items()}, vectors, lexical)
+
+
+def _verify_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> None:
+    """Sizes and checksums recorded at build time: a truncated or altered file is caught on load."""
+    for name, expected in manifest.get("files", {}).items():
+        path = build / name
+        if not path.is_file() or path.stat().st_size != expected["size"] or sha256_file(path) != expected["sha256"]:
+            raise IndexCorruptError(
+                f"The index in {index_dir}/ is damaged ({build.name}/{name} does not match its checksum) — "
+                "rebuild it with: assistant index --rebuild"
+            )
+
+
+def write(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    chunks: Sequence[Chunk],
+    pages: dict[str, Sequence[Page]],
+    vectors: np.ndarray,
+    lexical: Lexical,
+) -> Path:
+    """Write a complete build beside the live one, then make it live with one atomic rename.
+
+    A crash at any point leaves CURRENT naming the previous, complete build.
+    """
+    import faiss
+
+    build_id = time.strftime("build-%Y%m%dT%H%M%S", time.gmtime()) + f"-{secrets.token_hex(3)}"
+    staging = index_dir / f".staging-{build_id}"
+    staging.mkdir(parents=True)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(index, str(staging / VECTORS))
+    _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in chunks))
+    _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in pages.items() for page in ps))
+    lexical.save(staging / BM25_DIR)
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    manifest = dict(manifest, format_version=FORMAT_VERSION)
+    manifest["files"] = {
+        str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": sha256_file(p)} for p in files
+    }
+    for path in files:
+        _fsync(path)
+    _write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
+    final = index_dir / build_id
+    staging.rename(final)
+    _fsync(index_dir)
+    _write_atomic(index_dir / POINTER, build_id + "\n")
+    _prune(index_dir, keep=build_id)
+    return final
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    """Remove staging leftovers of killed builds and builds older than the previous one."""
+    builds = sorted((p for p in index_dir.glob("build-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    old = [p for p in builds if p.name != keep][: max(0, len(builds) - BUILDS_KEPT)]
+    for path in old + list(index_dir.glob(".staging-*")):
+        if path.name != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time. The OS drops the lock when its holder dies, even by SIGKILL."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLockedError(
+                f"Another build is already running on {index_dir}/ ({holder}) — wait for it to finish, "
+                "then run the command again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _page_row(document: str, page: Page) -> dict[str, Any]:
+    row = asdict(page)
+    row["headings"] = [[h.offset, h.title] for h in page.headings]
+    return {"document": document, **row}
+
+
+def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | Any) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    _fsync(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

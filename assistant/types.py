@@ -1,0 +1,124 @@
+"""The data that flows through the assistant: Document -> Page -> Chunk -> Hit -> Answer(citations).
+
+Every type is a frozen dataclass. Page numbers are 1-based physical pages everywhere; the printed
+label (roman front matter included) travels beside them. Character offsets always index the
+cleaned text of one page (`Page.text`), so an excerpt can be found again exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading that starts on a page, at `offset` in that page's text."""
+
+    offset: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based physical page
+    label: str  # printed page label ("iv", "12"); equals str(number) when the file defines none
+    text: str  # cleaned text: the only text that excerpts and offsets refer to
+    section: str  # heading in force at the top of the page ("" before the first heading)
+    headings: tuple[Heading, ...] = ()  # headings that start on this page, in order
+    is_toc: bool = False  # a table-of-contents page, kept out of answers
+
+    def section_at(self, offset: int) -> str:
+        """The heading in force at `offset` of this page's text."""
+        title = self.section
+        for heading in self.headings:
+            if heading.offset > offset:
+                break
+            title = heading.title
+        return title
+
+
+@dataclass(frozen=True)
+class ParseReport:
+    """What ingestion saw in one file, so the user can tell a scanned page from an empty one."""
+
+    pages: int
+    chars_per_page: tuple[int, ...]
+    empty_pages: tuple[int, ...]  # physical numbers of pages with no extractable text
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str  # relative to the documents folder, with forward slashes: the name shown to users
+    pages: tuple[Page, ...]
+    report: ParseReport
+    title: str = ""
+
+    def page(self, number: int) -> Page:
+        return self.pages[number - 1]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A window of consecutive sentences of one document, small enough for the embedding model.
+
+    The chunk starts at `char_start` in the text of page `page_start` and ends at `char_end` in
+    the text of page `page_end`; `text` is those page slices joined by a newline.
+    """
+
+    document: str
+    page_start: int
+    page_end: int
+    page_label: str  # label of page_start
+    section: str  # heading in force where the chunk starts
+    char_start: int
+    char_end: int
+    text: str
+    is_toc: bool = False
+    # Where the chunk sits ("2023 Q3 AAPL — Risk Factors"): embedded and BM25-indexed with the text,
+    # because a passage rarely names its own document, while questions often do.
+    context: str = ""
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    rank: int  # 1-based, best first
+    score: float  # fused relevance score (higher is better; only comparable within one search)
+    similarity: float  # cosine similarity of question and chunk, comparable across questions
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One verbatim excerpt backing the answer: `page.text[char_start:char_end] == excerpt`."""
+
+    key: int  # the n of the [n] marker in the answer text
+    document: str
+    page_start: int
+    page_end: int
+    page_label: str
+    section: str
+    excerpt: str
+    char_start: int
+    char_end: int
+    score: float = 0.0  # cosine similarity of the excerpt to the question
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    covered: bool  # False when nothing relevant was found; citations then hold the closest passages
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = field(default=(), compare=False)
+
+
+def page_reference(page_label: str, page_start: int, page_end: int) -> str:
+    """How a citation names its pages: 'p. 12 (PDF p. 20)' when the printed label differs from the
+    physical page, else 'p. 20'; a span reads 'pp. 20-21' or 'p. 12 (PDF pp. 20-21)'."""
+    physical = f"p. {page_start}" if page_start == page_end else f"pp. {page_start}-{page_end}"
+    return physical if page_label == str(page_start) else f"p. {page_label} (PDF {physical})"
