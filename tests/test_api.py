@@ -1,0 +1,37 @@
+"""The public Python API is locked: a change here is a change users see."""
+
+import assistant
+
+
+def test_public_names() -> None:
+    assert sorted(assistant.__all__) == [
+        "Answer",
+        "Assistant",
+        "AssistantError",
+        "BuildLockedError",
+        "BuildReport",
+        "Chunk",
+        "Citation",
+        "Document",
+        "DocumentError",
+        "Hit",
+        "IndexCorruptError",
+        "IndexMismatchError",
+        "IndexMissingError",
+        "ModelNotFoundError",
+        "NoDocumentsError",
+        "Page",
+        "ParseReport",
+        "QuestionError",
+        "Settings",
+        "Status",
+    ]
+    for name in assistant.__all__:
+        assert getattr(assistant, name)
+
+
+def test_errors_share_one_base() -> None:
+    for name in assistant.__all__:
+        value = getattr(assistant, name)
+        if isinstance(value, type) and name.endswith("Error"):
+            assert issubclass(value, assistant.AssistantError)

@@ -1,0 +1,100 @@
+"""Golden tests for text repair: each input is small enough to check the expected output by eye."""
+
+from collections import Counter
+
+from assistant import cleaning
+from assistant.sentences import sentence_spans
+
+
+def test_ligatures_and_odd_spaces_become_plain_text() -> None:
+    assert cleaning.normalize_chars("e\ufb03cient \ufb01rst\u00a0step\u00adwise\u200b") == "efficient first stepwise"
+
+
+def test_line_end_hyphen_is_removed_when_the_word_is_whole_elsewhere() -> None:
+    words = Counter({"example": 1})
+    assert cleaning.dehyphenate(["an exam-", "ple here"], words) == ["an example here"]
+
+
+def test_line_end_hyphen_is_kept_for_a_compound_the_document_spells_with_one() -> None:
+    words = Counter({"well-known": 2})
+    assert cleaning.dehyphenate(["a well-", "known fact"], words) == ["a well-known fact"]
+
+
+def test_hyphen_before_a_capital_is_not_a_word_break() -> None:
+    words: Counter[str] = Counter()
+    assert cleaning.dehyphenate(["Belarus-", "Russia relations"], words) == ["Belarus-", "Russia relations"]
+
+
+def test_running_header_and_page_number_footer_are_removed_from_every_page() -> None:
+    """'Report Title' heads all 4 pages and 'Page N' (N changing) ends them: both go. The body
+    lines stay, though the first and last of each sit at the page's edges too."""
+    bodies = [
+        ["Summary", "Alpha.", "Beta.", "Gamma."],
+        ["Details", "Delta.", "Epsilon.", "Zeta."],
+        ["Method", "Eta.", "Theta.", "Iota."],
+        ["Outlook", "Kappa.", "Lambda.", "Mu."],
+    ]
+    pages = [["Report Title", *body, f"Page {n}"] for n, body in enumerate(bodies, start=1)]
+    assert cleaning.strip_running_lines(pages) == bodies
+
+
+def test_roman_page_numbers_count_as_page_numbers() -> None:
+    pages = [["Body one.", "Page i"], ["Body two.", "Page ii"], ["Body three.", "Page iii"]]
+    assert cleaning.strip_running_lines(pages) == [["Body one."], ["Body two."], ["Body three."]]
+
+
+def test_wrapped_lines_are_glued_and_real_breaks_kept() -> None:
+    lines = [
+        "Chapter 2",
+        "The relationship between the two countries has been described as a union of",
+        "unequal partners for decades.",
+        "- first point",
+        "- second point",
+        "",
+        "A new paragraph.",
+    ]
+    assert cleaning.join_wrapped(lines) == (
+        "Chapter 2\nThe relationship between the two countries has been described as a union of "
+        "unequal partners for decades.\n- first point\n- second point\n\nA new paragraph."
+    )
+
+
+def test_table_rows_are_not_glued_together() -> None:
+    lines = ["Net sales $ 35,383 $ 37,472 $ 122,445 $ 129,850", "Operating income $ 13,117 $ 13,914"]
+    assert cleaning.join_wrapped(lines) == "\n".join(lines)
+
+
+def test_contents_pages_are_recognised() -> None:
+    titled = ["Contents", "Introduction 1", "Findings 7"]
+    leaders = ["About This Report ........ iii", "Summary ........ v", "Chapter 1 ........ 1", "Chapter 2 ........ 9"]
+    prose = ["The union treaty was signed in 1999.", "It created a joint budget."]
+    assert cleaning.is_toc_page(titled)
+    assert cleaning.is_toc_page(leaders)
+    assert not cleaning.is_toc_page(prose)
+    continuation = ["Chapter 3 Industry 40", "Chapter 4 Neighbours 61", "Chapter 5 Outlook 80", "Appendix 101"]
+    assert cleaning.is_toc_page(continuation, after_toc=True)
+    assert not cleaning.is_toc_page(continuation, after_toc=False)
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_sentences_split_at_ends_but_not_at_abbreviations_or_initials() -> None:
+    text = "The U.S. and the E.U. agreed in 2021. J. Smith disagreed, e.g. on trade. Why? Because.\nA heading"
+    assert _sentences(text) == [
+        "The U.S. and the E.U. agreed in 2021.",
+        "J. Smith disagreed, e.g. on trade.",
+        "Why?",
+        "Because.",
+        "A heading",
+    ]
+
+
+def test_sentences_start_after_list_markers_and_heading_marks() -> None:
+    assert _sentences("- first item\n## Key Findings\n2. second item") == ["first item", "Key Findings", "second item"]
+
+
+def test_sentence_spans_respect_a_window() -> None:
+    text = "One. Two three. Four."
+    assert [text[s:e] for s, e in sentence_spans(text, 5, 15)] == ["Two three."]

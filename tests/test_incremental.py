@@ -1,0 +1,113 @@
+"""Incremental rebuilds: only what changed is read and embedded, and answers follow the change."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from assistant import Assistant, store
+
+from . import pdfs
+
+A = "# Trade\n\nBelarus exports potash fertiliser through the port of Klaipeda.\n"
+B_OLD = "# Energy\n\nRussia supplies natural gas to Belarus at a discount.\n"
+B_NEW = "# Energy\n\nThe Astravets nuclear power plant was completed with a Russian loan.\n"
+D = "# Military\n\nA joint regional grouping of forces was created in 2021.\n"
+
+
+def _embedded(assistant: Assistant) -> int:
+    return assistant.embedder.texts_embedded
+
+
+def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(A, encoding="utf-8")
+    (docs / "b.md").write_text(B_OLD, encoding="utf-8")
+    pdfs.golden_report(docs / "c.pdf")
+    assistant = make_assistant(docs, tmp_path / "idx")
+    first = assistant.index()
+    assert first.added == ("a.md", "b.md", "c.pdf")
+    old = assistant.stored_index()
+    old_a_vectors = old.all_vectors()[[i for i, c in enumerate(old.chunks) if c.document == "a.md"]]
+    assert assistant.ask("How is natural gas priced for Belarus?").citations[0].document == "b.md"
+
+    (docs / "b.md").write_text(B_NEW, encoding="utf-8")
+    (docs / "c.pdf").unlink()
+    (docs / "d.md").write_text(D, encoding="utf-8")
+    before = _embedded(assistant)
+    report = assistant.index()
+
+    assert (report.added, report.changed, report.removed, report.unchanged) == (
+        ("d.md",),
+        ("b.md",),
+        ("c.pdf",),
+        ("a.md",),
+    )
+    assert dict(report.embedded).keys() == {"b.md", "d.md"}
+    stored = assistant.stored_index()
+    new_rows = [c for c in stored.chunks if c.document in ("b.md", "d.md")]
+    assert _embedded(assistant) - before == len(new_rows) == sum(dict(report.embedded).values())
+    assert {c.document for c in stored.chunks} == {"a.md", "b.md", "d.md"}
+    a_vectors = stored.all_vectors()[[i for i, c in enumerate(stored.chunks) if c.document == "a.md"]]
+    assert np.array_equal(a_vectors, old_a_vectors)  # copied, not recomputed
+
+    nuclear = assistant.ask("How was the nuclear power plant financed?")
+    assert nuclear.citations[0].document == "b.md"
+    assert "Russian loan" in nuclear.citations[0].excerpt
+    assert all("natural gas" not in c.excerpt for c in assistant.ask("natural gas discount").citations)
+    grouping = assistant.ask("When was the joint regional grouping of forces created?")
+    assert grouping.citations[0].document == "d.md"
+    assert all(c.document != "c.pdf" for c in assistant.ask("When was the union treaty signed?").citations)
+
+
+def test_no_change_rebuild_touches_nothing(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(A, encoding="utf-8")
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    live = store.current_build(tmp_path / "idx")
+    before = _embedded(assistant)
+    report = assistant.index()
+    assert report.up_to_date and report.unchanged == ("a.md",) and report.embedded == ()
+    assert _embedded(assistant) == before
+    assert store.current_build(tmp_path / "idx") == live
+
+
+def test_settings_change_or_rebuild_flag_rebuilds_everything(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(A, encoding="utf-8")
+    make_assistant(docs, tmp_path / "idx").index()
+    again = make_assistant(docs, tmp_path / "idx").index(rebuild=True)
+    assert again.full_rebuild_reason == "--rebuild was asked for"
+    assert again.added == ("a.md",)
+    other = make_assistant(docs, tmp_path / "idx", chunk_tokens=120).index()
+    assert other.full_rebuild_reason == (
+        "the chunking settings changed ({'chunk_tokens': 200, 'overlap_tokens': 40} -> "
+        "{'chunk_tokens': 120, 'overlap_tokens': 40})"
+    )
+    assert dict(other.embedded) == {"a.md": 1}
+
+
+def test_bad_file_is_skipped_and_not_reread_until_it_changes(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(A, encoding="utf-8")
+    (docs / "bad.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    assistant = make_assistant(docs, tmp_path / "idx")
+    report = assistant.index()
+    assert report.added == ("a.md",)
+    assert [name for name, _ in report.skipped] == ["bad.pdf"]
+    assert report.skipped[0][1].startswith(f"{docs.as_posix()}/bad.pdf: cannot be read as a PDF")
+    assert assistant.status().skipped[0]["path"] == "bad.pdf"
+    again = assistant.index()
+    assert again.up_to_date and again.skipped == report.skipped
+    pdfs.write_pdf(docs / "bad.pdf", [["Now a real PDF about grain exports."]])
+    fixed = assistant.index()
+    assert fixed.added == ("bad.pdf",) and fixed.skipped == ()

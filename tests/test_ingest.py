@@ -1,0 +1,152 @@
+"""Golden tests for ingestion on PDFs made here (tests/pdfs.py says what is on each page)."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import DocumentError
+from assistant.ingest import read_document
+
+from . import pdfs
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    path = pdfs.golden_report(tmp_path_factory.mktemp("ingest") / "report.pdf")
+    return read_document(path, "report.pdf")
+
+
+def test_pages_keep_physical_numbers_and_printed_labels(golden) -> None:  # type: ignore[no-untyped-def]
+    """Five physical pages; the PDF labels the front matter i, ii and the chapters 1, 2, 3."""
+    assert [p.number for p in golden.pages] == [1, 2, 3, 4, 5]
+    assert [p.label for p in golden.pages] == ["i", "ii", "1", "2", "3"]
+
+
+def test_known_sentence_is_on_its_page(golden) -> None:  # type: ignore[no-untyped-def]
+    assert "union treaty was signed in the spring of 1999" in golden.page(3).text
+    assert "contracts from Moscow" in golden.page(4).text
+    assert "railway gauge" in golden.page(5).text
+
+
+def test_running_header_and_footer_are_gone(golden) -> None:  # type: ignore[no-untyped-def]
+    for page in golden.pages:
+        assert pdfs.HEADER not in page.text
+        assert "Page " not in page.text
+
+
+def test_hyphenated_line_break_is_rejoined(golden) -> None:  # type: ignore[no-untyped-def]
+    assert "discussed the example of cooperation" in golden.page(3).text
+
+
+def test_sections_come_from_the_outline_and_are_placed_within_the_page(golden) -> None:  # type: ignore[no-untyped-def]
+    """Chapter One opens page 3; Chapter Two opens page 4 and Section 2.1 starts halfway down it,
+    so page 5 falls under Section 2.1."""
+    page3, page4, page5 = golden.page(3), golden.page(4), golden.page(5)
+    assert page3.section_at(page3.text.index("The alpha fact")) == "Chapter One: Origins"
+    assert page4.section_at(page4.text.index("The defense industry")) == "Chapter Two: Industry"
+    assert page4.section_at(page4.text.index("Most suppliers")) == "Section 2.1: Suppliers"
+    assert page5.section == "Section 2.1: Suppliers"
+    assert golden.page(1).section == ""
+
+
+def test_contents_page_is_flagged(golden) -> None:  # type: ignore[no-untyped-def]
+    assert [p.number for p in golden.pages if p.is_toc] == [2]
+
+
+def test_parse_report_counts_characters_per_page(golden) -> None:  # type: ignore[no-untyped-def]
+    assert golden.report.pages == 5
+    assert len(golden.report.chars_per_page) == 5
+    assert all(n > 0 for n in golden.report.chars_per_page)
+    assert golden.report.empty_pages == ()
+
+
+def test_pages_without_text_are_reported(tmp_path: Path) -> None:
+    """Page 2 of 3 has no text layer: indexed anyway, and named in the report's warning."""
+    path = pdfs.write_pdf(tmp_path / "mixed.pdf", [["Page one has text."], [], ["Page three has text."]])
+    document = read_document(path, "mixed.pdf")
+    assert document.report.empty_pages == (2,)
+    assert document.report.warnings == (
+        "mixed.pdf: 1 page with no extractable text (page 2); probably scanned images — OCR is not "
+        "supported, so they cannot be searched",
+    )
+
+
+def test_markdown_headings_become_sections(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("# Title\n\nIntro line.\n\n## Trade\n\nExports grew.\n", encoding="utf-8")
+    document = read_document(path, "notes.md")
+    page = document.page(1)
+    assert document.title == "Title"
+    assert page.section_at(page.text.index("Intro")) == "Title"
+    assert page.section_at(page.text.index("Exports")) == "Trade"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1", "utf-8-sig"])
+def test_text_files_in_common_encodings(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes("Café society in Minsk – déjà vu.".replace("–", "-").encode(encoding))
+    assert read_document(path, "note.txt").page(1).text == "Café society in Minsk - déjà vu."
+
+
+def test_form_feeds_split_text_files_into_pages(tmp_path: Path) -> None:
+    path = tmp_path / "paged.txt"
+    path.write_text("First page.\fSecond page.", encoding="utf-8")
+    assert [p.text for p in read_document(path, "paged.txt").pages] == ["First page.", "Second page."]
+
+
+def test_owner_password_only_pdf_is_read(tmp_path: Path) -> None:
+    """AES-256 with an empty user password: opens without a password, as in any viewer."""
+    path = pdfs.write_pdf(
+        tmp_path / "owner.pdf",
+        [["Readable despite encryption."]],
+        user_password="",
+        owner_password="owner",
+        algorithm="AES-256",
+    )
+    assert "Readable despite encryption." in read_document(path, "owner.pdf").page(1).text
+
+
+BAD_FILES = {
+    "empty.pdf": "empty.pdf: the file is empty — replace it with the real document or remove it",
+    "fake.pdf": "fake.pdf: not a PDF (it starts with 'just some text,') — replace it with the real PDF, or give "
+    "it the right extension",
+    "notes.docx": "notes.docx: unsupported file type '.docx' — save it as PDF, TXT or MD, or move it out of the folder",
+    "secret.pdf": "secret.pdf: the PDF is password-protected — save a copy without a password (for example with "
+    "'Print to PDF') into the documents folder, then run: assistant index",
+    "scan.pdf": "scan.pdf: no extractable text on any of its 2 pages (probably scanned images); OCR is not "
+    "supported — add a version with a text layer, or a .txt copy",
+}
+
+
+def make_bad_file(folder: Path, name: str) -> Path:
+    path = folder / name
+    if name == "empty.pdf":
+        path.write_bytes(b"")
+    elif name == "fake.pdf":
+        path.write_text("just some text, not a PDF", encoding="utf-8")
+    elif name == "notes.docx":
+        path.write_bytes(b"PK\x03\x04 not really a docx")
+    elif name == "secret.pdf":
+        pdfs.write_pdf(path, [["Hidden text."]], user_password="secret")
+    elif name == "scan.pdf":
+        pdfs.blank_pdf(path)
+    elif name == "broken.pdf":
+        path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_raise_a_sentence_naming_the_file_and_the_next_step(tmp_path: Path, name: str) -> None:
+    path = make_bad_file(tmp_path, name)
+    with pytest.raises(DocumentError) as raised:
+        read_document(path, name)
+    assert str(raised.value) == BAD_FILES[name]
+
+
+def test_corrupt_pdf_says_it_is_damaged(tmp_path: Path) -> None:
+    path = make_bad_file(tmp_path, "broken.pdf")
+    with pytest.raises(DocumentError) as raised:
+        read_document(path, "broken.pdf")
+    message = str(raised.value)
+    assert message.startswith("broken.pdf: cannot be read as a PDF; it may be damaged or incomplete (")
+    assert message.endswith(") — re-download or re-export it, then run: assistant index")

