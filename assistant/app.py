@@ -55,7 +55,7 @@ class Assistant:
 
     def index(self, rebuild: bool = False, progress: BuildProgress | None = None) -> BuildReport:
         """Build the index, or bring it up to date with the documents folder."""
-        return build(self.settings, rebuild=rebuild, progress=progress, embedder=self._embedder)
+        return build(self.settings, rebuild=rebuild, progress=progress, load_embedder=lambda: self.embedder)
 
     def status(self) -> Status:
         """What is indexed, read from the manifest alone (no model, no index loaded)."""
@@ -108,13 +108,12 @@ class Assistant:
         live = store.current_build(index_dir)
         with self._lock:
             if self._stored is None or live != self._stored.directory:
-                stored = store.load(index_dir)
                 from .embedding import model_id
 
-                store.check_compatible(
-                    stored.manifest, index_dir, model_id(self.settings.model), self.settings.chunking
-                )
-                self._stored = stored
+                manifest = store.read_manifest(index_dir)
+                if manifest is not None:
+                    store.check_compatible(manifest, index_dir, model_id(self.settings.model), self.settings.chunking)
+                self._stored = store.load(index_dir)
             return self._stored
 
     def _search(self, question: str, top_k: int | None) -> tuple[list[Hit], Any]:

@@ -114,9 +114,12 @@ def build(
     settings: Settings,
     rebuild: bool = False,
     progress: BuildProgress | None = None,
-    embedder: Embedder | None = None,
+    load_embedder: Callable[[], Embedder] | None = None,
 ) -> BuildReport:
-    """Bring the index in settings.index_dir up to date with settings.docs_dir."""
+    """Bring the index in settings.index_dir up to date with settings.docs_dir.
+
+    `load_embedder` gives the model when something must be embedded (default: load
+    settings.model); a build with nothing new to read never calls it."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     docs_dir, index_dir = settings.docs_dir, settings.index_dir
@@ -140,6 +143,14 @@ def build(
                 seconds=time.perf_counter() - started,
             )
 
+        previous = None
+        if plan.unchanged:
+            try:
+                previous = store.load(index_dir)
+            except IndexCorruptError:
+                reason = "the previous index is damaged, so everything is read again"
+                plan = _plan(files, None)
+
         tick = time.perf_counter()
         documents: list[Document] = []
         for i, source in enumerate(plan.to_read):
@@ -159,14 +170,13 @@ def build(
         if not documents and not plan.unchanged:
             raise NoDocumentsError(_nothing_to_index(docs_dir, skipped))
 
-        new_chunks, new_vectors = _embed(documents, settings, embedder, progress, timings)
+        new_chunks, new_vectors = _embed(documents, settings, load_embedder, progress, timings)
 
         tick = time.perf_counter()
         kept_chunks: list[Chunk] = []
         kept_vectors = np.zeros((0, 0), dtype=np.float32)
         kept_pages: dict[str, Sequence[Page]] = {}
-        if plan.unchanged:
-            previous = store.load(index_dir)
+        if previous is not None:
             keep = set(plan.unchanged)
             rows = [i for i, c in enumerate(previous.chunks) if c.document in keep]
             kept_chunks = [previous.chunks[i] for i in rows]
@@ -178,7 +188,7 @@ def build(
 
         if progress:
             progress("writing", 0, 1)
-        old_docs = {d["path"]: d for d in old["documents"]} if old else {}
+        old_docs = {d["path"]: d for d in old["documents"]} if old and previous else {}
         entries = [old_docs[name] for name in plan.unchanged] + [_entry(d, files, chunks) for d in documents]
         counts = {"documents": len(pages), "pages": sum(len(p) for p in pages.values()), "chunks": len(chunks)}
         manifest = {
@@ -221,17 +231,19 @@ def build(
 def _embed(
     documents: Sequence[Document],
     settings: Settings,
-    embedder: Embedder | None,
+    load_embedder: Callable[[], Embedder] | None,
     progress: BuildProgress | None,
     timings: dict[str, float],
 ) -> tuple[list[Chunk], np.ndarray]:
     """Chunk and embed the documents read in this build; the model is loaded only when there are some."""
     if not documents:
         return [], np.zeros((0, 0), dtype=np.float32)
-    if embedder is None:
+    if load_embedder is None:
         from .embedding import Embedder
 
         embedder = Embedder(settings.model)
+    else:
+        embedder = load_embedder()
     tick = time.perf_counter()
     max_tokens = min(settings.chunk_tokens, embedder.max_tokens - CONTEXT_TOKENS)
     chunks = [

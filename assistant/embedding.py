@@ -21,7 +21,9 @@ Progress = Callable[[int, int], None]  # (texts done, texts in all)
 # Texts handed to one encode() call: small enough for a live progress bar, large enough that
 # sentence-transformers' own length-sorted batching stays efficient.
 GROUP_SIZE = 256
-BATCH_SIZE = 32
+# Measured here on 2 cores with ~200-token chunks: 16 texts a batch ran ~15% faster than 32
+# (sentence-transformers' default); padding within a length-sorted batch costs little either way.
+BATCH_SIZE = 16
 
 
 def model_id(model: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,8 +57,8 @@ def read_document(path: Path, name: str) -> Document:
     if not data.strip():
         raise DocumentError(name, "the file is empty — replace it with the real document or remove it")
     if suffix in PDF_SUFFIXES:
-        raw_pages, title = _read_pdf(path, name, data)
-        markdown = False
+        raw_pages, title = _read_pdf(name, data)
+        kind = "pdf"
         if not any(p.text.strip() for p in raw_pages):
             raise DocumentError(
                 name,
@@ -67,13 +68,16 @@ def read_document(path: Path, name: str) -> Document:
     else:
         text = _decode(data, name)
         raw_pages = [RawPage(text=part, label=str(i)) for i, part in enumerate(text.split("\f"), start=1)]
-        markdown = suffix in MARKDOWN_SUFFIXES
-        title = _markdown_title(text) if markdown else ""
-    return build_document(name, raw_pages, markdown=markdown, title=title or Path(name).stem)
+        kind = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
+        title = _markdown_title(text) if kind == "markdown" else ""
+    return build_document(name, raw_pages, kind=kind, title=title or Path(name).stem)
 
 
-def build_document(name: str, raw_pages: Sequence[RawPage], *, markdown: bool = False, title: str = "") -> Document:
-    """Clean extracted pages and find their sections and table-of-contents pages."""
+def build_document(name: str, raw_pages: Sequence[RawPage], *, kind: str = "text", title: str = "") -> Document:
+    """Clean extracted pages and find their sections and table-of-contents pages.
+
+    `kind` is "pdf", "markdown" or "text": markdown headings make sections, and only a PDF page
+    without text is suspected of being a scan."""
     chars = tuple(len(p.text.strip()) for p in raw_pages)
     empty = tuple(physical_page(i) for i, n in enumerate(chars) if n == 0)
     if len(empty) == len(raw_pages):
@@ -89,7 +93,7 @@ def build_document(name: str, raw_pages: Sequence[RawPage], *, markdown: bool = 
     section = ""
     after_toc = False
     for i, (raw, text, page_lines) in enumerate(zip(raw_pages, texts, lines, strict=True)):
-        headings = _markdown_headings(text) if markdown else _locate(raw.outline_titles, text)
+        headings = _markdown_headings(text) if kind == "markdown" else _locate(raw.outline_titles, text)
         is_toc = cleaning.is_toc_page(page_lines, after_toc)
         after_toc = is_toc
         pages.append(
@@ -106,7 +110,7 @@ def build_document(name: str, raw_pages: Sequence[RawPage], *, markdown: bool = 
             section = headings[-1].title
 
     warnings = []
-    if empty:
+    if empty and kind == "pdf":
         warnings.append(
             f"{name}: {_plural(len(empty), 'page')} with no extractable text ({_page_list(empty)}); "
             "probably scanned images — OCR is not supported, so they cannot be searched"
@@ -115,7 +119,7 @@ def build_document(name: str, raw_pages: Sequence[RawPage], *, markdown: bool = 
     return Document(path=name, pages=tuple(pages), report=report, title=title)
 
 
-def _read_pdf(path: Path, name: str, data: bytes) -> tuple[list[RawPage], str]:
+def _read_pdf(name: str, data: bytes) -> tuple[list[RawPage], str]:
     if b"%PDF-" not in data[:1024]:
         start = data[:16].decode("latin-1").strip() or "nothing"
         raise DocumentError(
@@ -129,7 +133,7 @@ def _read_pdf(path: Path, name: str, data: bytes) -> tuple[list[RawPage], str]:
         "re-download or re-export it, then run: assistant index"
     )
     try:
-        reader = pypdf.PdfReader(path, strict=False)
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
             raise DocumentError(
                 name,

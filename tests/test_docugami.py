@@ -10,9 +10,9 @@ from assistant import Assistant
 from .conftest import DOCUGAMI, shared_data
 
 # Measured on this machine with the defaults (chunks of 200 word pieces, 40 overlap, context line):
-# 69 of 77 single-document questions (0.896) have their source document among the top 5 hits.
-# Without the context line it was 0.740. The floor leaves room for three questions to move.
-HIT_AT_5_FLOOR = 0.85
+# 67 of 77 single-document questions (0.870) have their source document among the top 5 hits.
+# Without the context line it was 0.740. The floor (64 of 77) leaves room for three questions to move.
+HIT_AT_5_FLOOR = 0.83
 
 
 @pytest.mark.slow

@@ -111,3 +111,21 @@ def test_bad_file_is_skipped_and_not_reread_until_it_changes(
     pdfs.write_pdf(docs / "bad.pdf", [["Now a real PDF about grain exports."]])
     fixed = assistant.index()
     assert fixed.added == ("bad.pdf",) and fixed.skipped == ()
+
+
+def test_a_damaged_index_is_rebuilt_instead_of_copied_from(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text(A, encoding="utf-8")
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    build = store.current_build(tmp_path / "idx")
+    assert build is not None
+    (build / "vectors.faiss").write_bytes(b"garbage")
+    (docs / "d.md").write_text(D, encoding="utf-8")
+    report = assistant.index()
+    assert report.full_rebuild_reason == "the previous index is damaged, so everything is read again"
+    assert report.added == ("a.md", "d.md")
+    assert assistant.ask("When was the joint regional grouping of forces created?").citations[0].document == "d.md"
