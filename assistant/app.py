@@ -33,7 +33,7 @@ class Status:
     chunks: int
     model: str
     built_at: str
-    sources: tuple[dict[str, Any], ...]  # per document: path, title, pages, chunks, warnings
+    sources: tuple[dict[str, Any], ...]  # per document: path, title, pages, chunks, parse report
     skipped: tuple[dict[str, str], ...]  # files that could not be indexed: path, reason
 
 
@@ -77,6 +77,7 @@ class Assistant:
                     "title": d["title"],
                     "pages": d["pages"],
                     "chunks": d["chunks"],
+                    "chars_per_page": d["report"]["chars_per_page"],
                     "empty_pages": d["report"]["empty_pages"],
                     "warnings": d["report"]["warnings"],
                 }

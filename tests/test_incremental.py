@@ -15,15 +15,20 @@ B_NEW = "# Energy\n\nThe Astravets nuclear power plant was completed with a Russ
 D = "# Military\n\nA joint regional grouping of forces was created in 2021.\n"
 
 
+def _docs(tmp_path: Path, files: dict[str, str]) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return docs
+
+
 def _embedded(assistant: Assistant) -> int:
     return assistant.embedder.texts_embedded
 
 
 def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.md").write_text(A, encoding="utf-8")
-    (docs / "b.md").write_text(B_OLD, encoding="utf-8")
+    docs = _docs(tmp_path, {"a.md": A, "b.md": B_OLD})
     pdfs.golden_report(docs / "c.pdf")
     assistant = make_assistant(docs, tmp_path / "idx")
     first = assistant.index()
@@ -62,9 +67,7 @@ def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assista
 
 
 def test_no_change_rebuild_touches_nothing(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.md").write_text(A, encoding="utf-8")
+    docs = _docs(tmp_path, {"a.md": A})
     assistant = make_assistant(docs, tmp_path / "idx")
     assistant.index()
     live = store.current_build(tmp_path / "idx")
@@ -78,9 +81,7 @@ def test_no_change_rebuild_touches_nothing(tmp_path: Path, make_assistant: Calla
 def test_settings_change_or_rebuild_flag_rebuilds_everything(
     tmp_path: Path, make_assistant: Callable[..., Assistant]
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.md").write_text(A, encoding="utf-8")
+    docs = _docs(tmp_path, {"a.md": A})
     make_assistant(docs, tmp_path / "idx").index()
     again = make_assistant(docs, tmp_path / "idx").index(rebuild=True)
     assert again.full_rebuild_reason == "--rebuild was asked for"
@@ -96,9 +97,7 @@ def test_settings_change_or_rebuild_flag_rebuilds_everything(
 def test_bad_file_is_skipped_and_not_reread_until_it_changes(
     tmp_path: Path, make_assistant: Callable[..., Assistant]
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.md").write_text(A, encoding="utf-8")
+    docs = _docs(tmp_path, {"a.md": A})
     (docs / "bad.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
     assistant = make_assistant(docs, tmp_path / "idx")
     report = assistant.index()
@@ -116,9 +115,7 @@ def test_bad_file_is_skipped_and_not_reread_until_it_changes(
 def test_a_damaged_index_is_rebuilt_instead_of_copied_from(
     tmp_path: Path, make_assistant: Callable[..., Assistant]
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.md").write_text(A, encoding="utf-8")
+    docs = _docs(tmp_path, {"a.md": A})
     assistant = make_assistant(docs, tmp_path / "idx")
     assistant.index()
     build = store.current_build(tmp_path / "idx")
