@@ -9,6 +9,7 @@ from .config import Settings
 from .errors import (
     AssistantError,
     BuildLockedError,
+    ConfigError,
     DocumentError,
     IndexCorruptError,
     IndexMismatchError,
@@ -27,6 +28,7 @@ __all__ = [
     "BuildReport",
     "Chunk",
     "Citation",
+    "ConfigError",
     "Document",
     "DocumentError",
     "Hit",

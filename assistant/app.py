@@ -11,14 +11,17 @@ that swaps in a new index is picked up by the next question.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import answer as extractive
-from . import retrieve, store
+from . import retrieve, store, uploads
 from .build import BuildProgress, BuildReport, build
 from .config import Settings
-from .errors import IndexMissingError, QuestionError
+from .conversation import standalone_query
+from .errors import DocumentError, IndexMissingError, QuestionError
 from .types import Answer, Hit
 
 if TYPE_CHECKING:
@@ -90,18 +93,50 @@ class Assistant:
         hits, _ = self._search(question, top_k)
         return hits
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
-        hits, query_vector = self._search(question, top_k)
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        previous_queries: Sequence[str] = (),
+        min_score: float | None = None,
+    ) -> Answer:
+        """An extractive answer. `previous_queries` (the `query` of earlier answers in the same
+        conversation) lets a follow-up like "and Poland?" be searched together with its topic;
+        `min_score` overrides the relevance floor (0 quotes the best sentences whatever they score)."""
+        query = standalone_query(question, previous_queries)
+        hits, query_vector = self._search(query, top_k)
         stored = self.stored_index()
-        return extractive.extract(
-            question.strip(),
+        answer = extractive.extract(
+            query,
             hits,
             stored.pages,
             query_vector,
             self.embedder.embed_texts,
-            self.settings.min_score,
+            self.settings.min_score if min_score is None else min_score,
             self.settings.answer_sentences,
         )
+        return replace(answer, question=" ".join(question.split()), query=query)
+
+    def add_document(self, source: Path, name: str, replace_existing: bool = False) -> str:
+        """Copy a file into the documents folder (checked by content, name sanitised); returns its
+        name there. It is searchable after the next index()."""
+        return uploads.add_document(self.settings.docs_dir, source, name, replace=replace_existing)
+
+    def remove_document(self, name: str) -> None:
+        """Delete a document from the documents folder; it leaves the index at the next index()."""
+        uploads.remove_document(self.settings.docs_dir, name)
+
+    def document_path(self, name: str) -> Path:
+        """The file of an indexed document (never any other path)."""
+        stored = self.stored_index()
+        if name not in stored.pages:
+            raise DocumentError(name, "is not an indexed document")
+        return self.settings.docs_dir / name
+
+    def warm_up(self) -> None:
+        """Load the model and the index now, so the first question is answered at full speed."""
+        self.stored_index()
+        self.embedder.embed_query("warm up")
 
     def stored_index(self) -> store.StoredIndex:
         """The live index, reloaded when a build has swapped in a new one since it was loaded."""

@@ -321,3 +321,28 @@ def _nothing_to_index(docs_dir: Path, skipped: Sequence[tuple[str, str]]) -> str
         f"No documents to index in {docs_dir}/ — put PDF, TXT or MD files there (or point --docs at a "
         "folder that has them), then run: assistant index"
     )
+
+
+def describe(report: BuildReport) -> str:
+    """The build report as the lines users see after `assistant index` or the Rebuild button."""
+    lines = []
+    if report.full_rebuild_reason:
+        lines.append(f"Full rebuild: {report.full_rebuild_reason}.")
+    embedded = dict(report.embedded)
+    for label, names in (("added", report.added), ("changed", report.changed)):
+        lines += [f"  {label:<10} {name} ({embedded.get(name, 0)} chunks)" for name in names]
+    lines += [f"  {'removed':<10} {name}" for name in report.removed]
+    if report.unchanged:
+        lines.append(f"  {'unchanged':<10} {len(report.unchanged)} document{'s' * (len(report.unchanged) != 1)}")
+    lines += [f"  {'skipped':<10} {reason}" for _, reason in report.skipped]
+    if report.warnings:
+        lines.append("Warnings:")
+        lines += [f"  {warning}" for warning in report.warnings]
+    totals = f"{report.documents} documents, {report.pages} pages, {report.chunks} chunks"
+    if report.up_to_date:
+        lines.append(f"Index is up to date: {totals} (checked in {report.seconds:.2f} s).")
+    else:
+        lines.append(f"Index ready: {totals}, built in {report.seconds:.1f} s.")
+    if report.skipped:
+        lines.append(f"{len(report.skipped)} file(s) skipped: fix or remove them, then run: assistant index")
+    return "\n".join(lines)

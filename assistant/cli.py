@@ -7,20 +7,26 @@ skipped (they are listed); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
 import sys
 import textwrap
+import time
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from .app import Assistant
-from .build import BuildReport
+from .build import describe
 from .config import ENV_VARS, Settings
-from .errors import AssistantError
-from .types import Answer, Hit, page_reference
+from .errors import AssistantError, ConfigError
+from .types import Answer, answer_to_json, hit_to_json, page_reference
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
+DEFAULT_HOST = "127.0.0.1"  # loopback unless the user asks: the documents may be private
+DEFAULT_PORT = 7860
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +85,74 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=_positive, default=None, metavar="N", help="passages to draw on (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
     ask.set_defaults(run=_ask)
+
+    serve = commands.add_parser("serve", parents=[common], help="start the web chat (updates the index first)")
+    serve.add_argument("--host", default=None, help=f"address to bind (default {DEFAULT_HOST}; env GRADIO_SERVER_NAME)")
+    serve.add_argument("--port", type=_positive, default=None, help="port (default 7860; env GRADIO_SERVER_PORT)")
+    serve.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        default=None,
+        help="require this login; or name a file of USER:PASSWORD lines in ASSISTANT_AUTH_FILE",
+    )
+    serve.set_defaults(run=_serve)
     return parser
+
+
+def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
+    host = args.host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
+    port = args.port or int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    auth = read_auth(args.auth, os.environ.get("ASSISTANT_AUTH_FILE"))
+    if not _is_loopback(host) and not auth:
+        print(
+            f"warning: serving on {host} without a login: anyone who can reach this machine can read your "
+            "documents — add --auth USER:PASSWORD",
+            file=sys.stderr,
+        )
+    # An up-to-date index is a check of a few milliseconds; anything new is indexed before serving.
+    _index(assistant, argparse.Namespace(rebuild=False))
+    started = time.perf_counter()
+    assistant.warm_up()
+    print(f"Model and index loaded in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
+    from .web import launch
+
+    print(
+        f"Web chat on http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/ — Ctrl-C stops it.",
+        file=sys.stderr,
+        flush=True,
+    )
+    launch(assistant, host, port, auth)
+    return 0
+
+
+def read_auth(option: str | None, path: str | None) -> list[tuple[str, str]] | None:
+    """Logins from --auth USER:PASSWORD, or else from a file of USER:PASSWORD lines."""
+    lines = [option] if option else []
+    if not lines and path:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise ConfigError(
+                f"Cannot read the logins file {path} ({error.strerror}) — check ASSISTANT_AUTH_FILE"
+            ) from None
+    logins = []
+    for line in (line.strip() for line in lines):
+        if not line or line.startswith("#"):
+            continue
+        user, colon, password = line.partition(":")
+        if not colon or not user or not password:
+            raise ConfigError("A login must look like USER:PASSWORD — check --auth or the logins file")
+        logins.append((user, password))
+    return logins or None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _positive(text: str) -> int:
@@ -97,32 +170,8 @@ def _index(assistant: Assistant, args: argparse.Namespace) -> int:
     print(f"Indexing {settings.docs_dir}/ into {settings.index_dir}/", file=sys.stderr, flush=True)
     with _TerminalProgress() as progress:
         report = assistant.index(rebuild=args.rebuild, progress=progress)
-    print(format_build_report(report))
+    print(describe(report))
     return EXIT_SKIPPED if report.skipped else 0
-
-
-def format_build_report(report: BuildReport) -> str:
-    lines = []
-    if report.full_rebuild_reason:
-        lines.append(f"Full rebuild: {report.full_rebuild_reason}.")
-    embedded = dict(report.embedded)
-    for label, names in (("added", report.added), ("changed", report.changed)):
-        lines += [f"  {label:<10} {name} ({embedded.get(name, 0)} chunks)" for name in names]
-    lines += [f"  {'removed':<10} {name}" for name in report.removed]
-    if report.unchanged:
-        lines.append(f"  {'unchanged':<10} {len(report.unchanged)} document{'s' * (len(report.unchanged) != 1)}")
-    lines += [f"  {'skipped':<10} {reason}" for _, reason in report.skipped]
-    if report.warnings:
-        lines.append("Warnings:")
-        lines += [f"  {warning}" for warning in report.warnings]
-    totals = f"{report.documents} documents, {report.pages} pages, {report.chunks} chunks"
-    if report.up_to_date:
-        lines.append(f"Index is up to date: {totals} (checked in {report.seconds:.2f} s).")
-    else:
-        lines.append(f"Index ready: {totals}, built in {report.seconds:.1f} s.")
-    if report.skipped:
-        lines.append(f"{len(report.skipped)} file(s) skipped: fix or remove them, then run: assistant index")
-    return "\n".join(lines)
 
 
 def _status(assistant: Assistant, args: argparse.Namespace) -> int:
@@ -144,7 +193,7 @@ def _status(assistant: Assistant, args: argparse.Namespace) -> int:
 def _search(assistant: Assistant, args: argparse.Namespace) -> int:
     hits = assistant.search(args.question, top_k=args.top_k)
     if args.json:
-        _print_json({"question": args.question, "hits": [hit_json(h) for h in hits]})
+        _print_json({"question": args.question, "hits": [hit_to_json(h) for h in hits]})
         return 0
     for hit in hits:
         chunk = hit.chunk
@@ -175,33 +224,9 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
 
-def hit_json(hit: Hit) -> dict[str, Any]:
-    chunk = hit.chunk
-    return {
-        "rank": hit.rank,
-        "score": round(hit.score, 6),
-        "similarity": round(hit.similarity, 4),
-        "document": chunk.document,
-        "page_start": chunk.page_start,
-        "page_end": chunk.page_end,
-        "page_label": chunk.page_label,
-        "section": chunk.section,
-        "text": chunk.text,
-    }
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "covered": answer.covered,
-        "citations": [asdict(c) for c in answer.citations],
-    }
-
-
 def _print_answer(answer: Answer, as_json: bool) -> None:
     if as_json:
-        _print_json(answer_json(answer))
+        _print_json(answer_to_json(answer))
         return
     print(textwrap.fill(answer.text, 100))
     if answer.citations:

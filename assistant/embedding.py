@@ -7,6 +7,7 @@ never at module import: commands that embed nothing stay instant.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,7 @@ from .errors import ModelNotFoundError
 
 Progress = Callable[[int, int], None]  # (texts done, texts in all)
 
-# Texts handed to one encode() call: small enough for a live progress bar, large enough that
-# sentence-transformers' own length-sorted batching stays efficient.
-GROUP_SIZE = 256
+PROGRESS_EVERY = 4  # batches between progress reports
 # Measured here on 2 cores with ~200-token chunks: 16 texts a batch ran ~15% faster than 32
 # (sentence-transformers' default); padding within a length-sorted batch costs little either way.
 BATCH_SIZE = 16
@@ -54,33 +53,40 @@ class Embedder:
         # The word pieces one text may hold before the model silently truncates it.
         self.max_tokens = int(self.model.max_seq_length) - int(special)
         self.texts_embedded = 0  # every text ever encoded, so tests can see what a build re-embedded
+        # The tokenizer is not safe to share between threads ("Already borrowed"): the web server
+        # asks questions from several threads and may run a rebuild beside them.
+        self._lock = threading.Lock()
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.model.tokenizer(
-            list(texts), add_special_tokens=False, return_attention_mask=False, return_token_type_ids=False
-        )
+        with self._lock:
+            encoded = self.model.tokenizer(
+                list(texts), add_special_tokens=False, return_attention_mask=False, return_token_type_ids=False
+            )
         return [len(ids) for ids in encoded["input_ids"]]
 
     def embed_texts(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, in the order given."""
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        # Longest first across the whole set, as encode() does within one call, so the grouping
-        # for progress reports costs no padding.
+        # Longest first across the whole set, as encode() sorts within one call, then one call
+        # per batch: the model lock is held for one batch at a time, so a question asked during
+        # a rebuild waits for a batch (about a second), not for the whole build.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for begin in range(0, len(order), GROUP_SIZE):
-            rows = order[begin : begin + GROUP_SIZE]
-            vectors[rows] = self.model.encode(
-                [texts[i] for i in rows],
-                batch_size=BATCH_SIZE,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            self.texts_embedded += len(rows)
-            if progress:
-                progress(min(begin + GROUP_SIZE, len(order)), len(order))
+        for begin in range(0, len(order), BATCH_SIZE):
+            rows = order[begin : begin + BATCH_SIZE]
+            with self._lock:
+                vectors[rows] = self.model.encode(
+                    [texts[i] for i in rows],
+                    batch_size=BATCH_SIZE,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                self.texts_embedded += len(rows)
+            done = min(begin + BATCH_SIZE, len(order))
+            if progress and ((begin // BATCH_SIZE) % PROGRESS_EVERY == PROGRESS_EVERY - 1 or done == len(order)):
+                progress(done, len(order))
         return vectors
 
     def embed_query(self, text: str) -> np.ndarray:

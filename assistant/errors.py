@@ -8,6 +8,7 @@
      ├── IndexCorruptError      an index file is damaged or incomplete
      ├── BuildLockedError       another build holds the index lock
      ├── QuestionError          the question cannot be searched (empty)
+     ├── ConfigError            an option or setting has a value that cannot work
      └── ModelNotFoundError     the embedding model is not on this machine
 
 Only the edges (CLI, web) turn these into messages; anything else propagates as a bug.
@@ -48,6 +49,10 @@ class BuildLockedError(AssistantError):
 
 
 class QuestionError(AssistantError):
+    pass
+
+
+class ConfigError(AssistantError):
     pass
 
 

@@ -230,21 +230,30 @@ def _markdown_title(text: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
-    controls = sum(1 for ch in text[:10000] if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > 0.05 * min(len(text), 10000):
+    text = decode_text(data)
+    if not looks_like_text(data):
         raise DocumentError(name, "does not look like text (it holds binary data) — save it as plain text, PDF or MD")
     return text
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def looks_like_text(data: bytes) -> bool:
+    """Text, not binary: at most 5% control characters in the first 10,000 characters."""
+    sample = decode_text(data[:40000])[:10000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls <= 0.05 * len(sample)
 
 
 def _short(error: BaseException) -> str:

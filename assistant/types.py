@@ -7,7 +7,8 @@ cleaned text of one page (`Page.text`), so an excerpt can be found again exactly
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class Answer:
     covered: bool  # False when nothing relevant was found; citations then hold the closest passages
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = field(default=(), compare=False)
+    query: str = ""  # what was searched for: the question, or for a follow-up, joined to the one before
 
 
 def page_reference(page_label: str, page_start: int, page_end: int) -> str:
@@ -122,3 +124,29 @@ def page_reference(page_label: str, page_start: int, page_end: int) -> str:
     physical page, else 'p. 20'; a span reads 'pp. 20-21' or 'p. 12 (PDF pp. 20-21)'."""
     physical = f"p. {page_start}" if page_start == page_end else f"pp. {page_start}-{page_end}"
     return physical if page_label == str(page_start) else f"p. {page_label} (PDF {physical})"
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    """A search hit in the JSON contract of `assistant search --json` (field names are stable)."""
+    chunk = hit.chunk
+    return {
+        "rank": hit.rank,
+        "score": round(hit.score, 6),
+        "similarity": round(hit.similarity, 4),
+        "document": chunk.document,
+        "page_start": chunk.page_start,
+        "page_end": chunk.page_end,
+        "page_label": chunk.page_label,
+        "section": chunk.section,
+        "text": chunk.text,
+    }
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """An answer in the JSON contract of `assistant ask --json` (field names are stable)."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "covered": answer.covered,
+        "citations": [asdict(c) for c in answer.citations],
+    }

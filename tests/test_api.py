@@ -12,6 +12,7 @@ def test_public_names() -> None:
         "BuildReport",
         "Chunk",
         "Citation",
+    "ConfigError",
         "Document",
         "DocumentError",
         "Hit",

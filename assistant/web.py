@@ -1,0 +1,356 @@
+"""The web chat (Gradio only): every answer, page and document operation goes through Assistant.
+
+Anything from a user or a document is escaped before it reaches the page: questions and excerpts
+are shown as text, never rendered as HTML or markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.events import api as expose_api
+
+from .answer import NOT_COVERED
+from .app import Assistant
+from .build import describe
+from .errors import AssistantError, IndexMissingError
+from .examples import example_questions
+from .types import Answer, Citation, answer_to_json, hit_to_json, page_reference
+
+CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel
+PASSAGE_CHARS = 1200  # text shown around an excerpt from a text or markdown document
+
+CSS = """
+.source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
+.source-head { font-size: 0.9em; margin-bottom: 6px; }
+.source-key { font-weight: 700; margin-right: 4px; }
+.source-meta { color: var(--body-text-color-subdued); }
+.source-text { line-height: 1.5; }
+.source-text mark, .passage mark { background: #ffe36e; color: inherit; padding: 0 1px; }
+.passage { white-space: pre-wrap; line-height: 1.5; max-height: 520px; overflow-y: auto; }
+.low { color: var(--body-text-color-subdued); }
+"""
+
+# Clicking an inline [n] marker in the chat selects citation n, which shows its page.
+HEAD = """<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest('a[href^="#source-"]');
+  if (!link) return;
+  event.preventDefault();
+  const key = link.getAttribute("href").slice("#source-".length);
+  const input = document.querySelector(`#citation-picker input[value="${key}"]`);
+  if (input) input.click();
+});
+</script>"""
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKER = re.compile(r"\\\[(\d+)\\\]")
+
+
+def as_text(text: str) -> str:
+    """Markdown that renders exactly `text`: HTML escaped, markdown syntax backslashed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer for the chat, with each [n] a link that shows citation n."""
+    if not answer.covered:
+        return as_text(NOT_COVERED)
+    body = _MARKER.sub(lambda m: f'<a href="#source-{m.group(1)}">[{m.group(1)}]</a>', as_text(answer.text))
+    if answer.query != answer.question:
+        body += f"\n\n<small>Searched for: {as_text(answer.query)}</small>"
+    return body
+
+
+def citation_label(citation: Citation) -> str:
+    where = page_reference(citation.page_label, citation.page_start, citation.page_end)
+    return f"[{citation.key}] {citation.document}, {where}"
+
+
+def sources_html(answer: Answer, page_texts: dict[tuple[str, int], str]) -> str:
+    """One card per citation: where it is, its score, and the excerpt highlighted in its context."""
+    if not answer.citations:
+        return "<p class='low'>No passages found.</p>"
+    intro = "" if answer.covered else "<p class='low'>Closest passages (below the relevance floor):</p>"
+    cards = []
+    for c in answer.citations:
+        text = page_texts[(c.document, c.page_start)]
+        before = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_start]
+        after = text[c.char_end : c.char_end + CONTEXT_CHARS]
+        section = f" · {html.escape(c.section)}" if c.section else ""
+        cards.append(
+            f"<div class='source' id='source-{c.key}'>"
+            f"<div class='source-head'><span class='source-key'>[{c.key}]</span>"
+            f"<b>{html.escape(c.document)}</b> · {page_reference(c.page_label, c.page_start, c.page_end)}{section}"
+            f" <span class='source-meta'>· relevance {c.score:.2f}</span></div>"
+            f"<div class='source-text'>{'…' if len(before) == CONTEXT_CHARS else ''}{html.escape(before)}"
+            f"<mark>{html.escape(c.excerpt)}</mark>{html.escape(after)}{'…' if len(after) == CONTEXT_CHARS else ''}"
+            "</div></div>"
+        )
+    return intro + "".join(cards)
+
+
+def status_markdown(assistant: Assistant) -> str:
+    try:
+        status = assistant.status()
+    except IndexMissingError:
+        return "No index yet: add documents and press **Rebuild index**."
+    lines = [
+        f"**{status.documents} documents, {status.pages} pages, {status.chunks} passages** · model "
+        f"`{status.model}` · built {status.built_at}",
+        "",
+    ]
+    for source in status.sources:
+        lines.append(f"- {as_text(source['path'])}: {source['pages']} pages, {source['chunks']} passages")
+        lines += [f"  - ⚠ {as_text(w)}" for w in source["warnings"]]
+    lines += [f"- ⚠ not indexed: {as_text(s['reason'])}" for s in status.skipped]
+    return "\n".join(lines)
+
+
+def create_app(assistant: Assistant) -> gr.Blocks:
+    docs_dir = assistant.settings.docs_dir
+
+    def files_in_folder() -> list[str]:
+        if not docs_dir.is_dir():
+            return []
+        return sorted(
+            p.relative_to(docs_dir).as_posix()
+            for p in docs_dir.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+        )
+
+    def examples() -> list[str]:
+        try:
+            return example_questions(assistant.stored_index().pages)
+        except AssistantError:
+            return []
+
+    def respond(
+        message: str, history: list[dict[str, Any]], queries: list[str], top_k: float, strict: bool
+    ) -> tuple[Any, ...]:
+        question = (message or "").strip()
+        if not question:
+            raise gr.Error("Type a question first.")
+        try:
+            answer = assistant.ask(
+                question, top_k=int(top_k), previous_queries=queries, min_score=None if strict else 0.0
+            )
+            stored = assistant.stored_index()
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        page_texts = {(c.document, c.page_start): stored.page(c.document, c.page_start).text for c in answer.citations}
+        history = history + [
+            {"role": "user", "content": as_text(question)},
+            {"role": "assistant", "content": answer_markdown(answer)},
+        ]
+        citations = [
+            {
+                "key": c.key,
+                "document": c.document,
+                "page": c.page_start,
+                "label": citation_label(c),
+                "excerpt": c.excerpt,
+                "char_start": c.char_start,
+                "char_end": c.char_end,
+            }
+            for c in answer.citations
+        ]
+        choices = [(c["label"], str(c["key"])) for c in citations]
+        first = choices[0][1] if choices else None
+        image, page_html = show_page(first, citations)
+        return (
+            "",
+            history,
+            queries + [answer.query],
+            sources_html(answer, page_texts),
+            gr.update(choices=choices, value=first),
+            citations,
+            image,
+            page_html,
+        )
+
+    def show_page(key: str | None, citations: list[dict[str, Any]]) -> tuple[Any, str]:
+        if not key:
+            return None, ""
+        cited = next((c for c in citations if str(c["key"]) == str(key)), None)
+        if cited is None:
+            return None, ""
+        try:
+            path = assistant.document_path(cited["document"])
+            page = assistant.stored_index().page(cited["document"], cited["page"])
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        title = f"<p><b>{html.escape(cited['label'])}</b>"
+        if path.suffix.lower() == ".pdf" and path.is_file():
+            from .pages import render_page
+
+            image, found = render_page(path, cited["page"], cited["excerpt"])
+            url = f"/gradio_api/file={html.escape(str(path.resolve()))}#page={cited['page']}"
+            note = "" if found else " <span class='low'>(the excerpt could not be located on the page image)</span>"
+            return image, f"{title} · <a href='{url}' target='_blank'>open the PDF at this page</a>{note}</p>"
+        start, end = cited["char_start"], cited["char_end"]
+        text = page.text
+        before = text[max(0, start - PASSAGE_CHARS) : start]
+        after = text[end : end + PASSAGE_CHARS]
+        passage = f"{html.escape(before)}<mark>{html.escape(text[start:end])}</mark>{html.escape(after)}"
+        return None, f"{title}</p><div class='passage'>{passage}</div>"
+
+    def add_files(files: list[str] | None) -> tuple[str, Any]:
+        added, failed = [], []
+        for file in files or []:
+            try:
+                added.append(assistant.add_document(Path(file), Path(file).name))
+            except AssistantError as error:
+                failed.append(str(error))
+        if failed and not added:
+            raise gr.Error(" ".join(failed))
+        for message in failed:
+            gr.Warning(message)
+        note = f"Added {', '.join(added)}. Press **Rebuild index** to make them searchable." if added else ""
+        return note, gr.update(choices=files_in_folder(), value=None)
+
+    def remove_file(name: str | None) -> tuple[str, Any]:
+        if not name:
+            raise gr.Error("Pick a document to remove.")
+        try:
+            assistant.remove_document(name)
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        return (
+            f"Removed {as_text(name)}. Press **Rebuild index** to take it out of the answers.",
+            gr.update(choices=files_in_folder(), value=None),
+        )
+
+    def rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008 — Gradio's injection idiom
+        labels = {"reading": "Reading documents", "embedding": "Embedding passages", "writing": "Writing the index"}
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress((done, total), desc=labels.get(stage, stage))
+
+        try:
+            result = assistant.index(progress=report)
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        return f"```\n{describe(result)}\n```", status_markdown(assistant)
+
+    def pick_example(selected: gr.SelectData) -> str:
+        return str(selected.value["text"])
+
+    def ask_api(question: str, top_k: int = 5) -> dict[str, Any]:
+        """Ask a question; returns the answer and its citations (document, pages, section, verbatim excerpt)."""
+        try:
+            answer = assistant.ask(question, top_k=int(top_k))
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        return {**answer_to_json(answer), "query": answer.query}
+
+    def search_api(question: str, top_k: int = 5) -> dict[str, Any]:
+        """The passages that best match a question, best first, with their scores."""
+        try:
+            hits = assistant.search(question, top_k=int(top_k))
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+        return {"question": question, "hits": [hit_to_json(h) for h in hits]}
+
+    with gr.Blocks(title="the assistant", fill_width=True) as demo:
+        gr.Markdown("## the assistant\nAnswers quoted verbatim from your documents, with the page they come from.")
+        queries = gr.State([])
+        citations = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=420):
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    height=540,
+                    placeholder="Ask a question about the documents, or pick an example below.",
+                    examples=[{"text": q} for q in examples()],
+                    elem_id="chat",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        placeholder="Ask about the documents…",
+                        show_label=False,
+                        scale=6,
+                        elem_id="question",
+                        max_length=4000,
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
+                with gr.Accordion("Search settings", open=False):
+                    top_k = gr.Slider(1, 10, value=assistant.settings.top_k, step=1, label="Passages to draw on")
+                    strict = gr.Checkbox(
+                        value=True,
+                        label="Only cite passages above the relevance floor (otherwise always quote the best ones)",
+                    )
+                clear = gr.Button("New conversation", size="sm")
+            with gr.Column(scale=4, min_width=380):
+                with gr.Tabs():
+                    with gr.Tab("Sources", id="sources"):
+                        sources = gr.HTML("<p class='low'>Cited passages appear here.</p>", elem_id="sources")
+                        picker = gr.Radio(label="Show the page of", choices=[], elem_id="citation-picker")
+                        page_info = gr.HTML(elem_id="page-info")
+                        page_image = gr.Image(
+                            show_label=False, interactive=False, elem_id="page-image", height=720, buttons=[]
+                        )
+                    with gr.Tab("Documents", id="documents"):
+                        status = gr.Markdown(status_markdown(assistant), elem_id="status")
+                        upload = gr.File(
+                            label="Add PDF, TXT or MD files",
+                            file_count="multiple",
+                            file_types=[".pdf", ".txt", ".md"],
+                            elem_id="upload",
+                        )
+                        with gr.Row():
+                            remove_choice = gr.Dropdown(label="Remove a document", choices=files_in_folder(), scale=3)
+                            remove = gr.Button("Remove", scale=1)
+                        rebuild_button = gr.Button("Rebuild index", variant="primary", elem_id="rebuild")
+                        build_log = gr.Markdown(elem_id="build-log")
+
+        outputs = [question, chatbot, queries, sources, picker, citations, page_image, page_info]
+        inputs = [question, chatbot, queries, top_k, strict]
+        question.submit(respond, inputs, outputs, api_visibility="private")
+        ask.click(respond, inputs, outputs, api_visibility="private")
+        chatbot.example_select(pick_example, None, question, api_visibility="private").then(
+            respond, inputs, outputs, api_visibility="private"
+        )
+        picker.change(show_page, [picker, citations], [page_image, page_info], api_visibility="private")
+        clear.click(
+            lambda: (
+                [],
+                [],
+                "<p class='low'>Cited passages appear here.</p>",
+                gr.update(choices=[], value=None),
+                [],
+                None,
+                "",
+            ),
+            None,
+            [chatbot, queries, sources, picker, citations, page_image, page_info],
+            api_visibility="private",
+        )
+        upload.upload(add_files, upload, [build_log, remove_choice], api_visibility="private")
+        remove.click(remove_file, remove_choice, [build_log, remove_choice], api_visibility="private")
+        rebuild_button.click(rebuild, None, [build_log, status], api_visibility="private", concurrency_limit=1)
+        expose_api(ask_api, api_name="ask", queue=False)
+        expose_api(search_api, api_name="search", queue=False)
+    app: gr.Blocks = demo
+    return app
+
+
+def launch(assistant: Assistant, host: str, port: int, auth: list[tuple[str, str]] | None) -> None:
+    demo = create_app(assistant)
+    # Several people may ask at once; the model and index are shared, so answers run in threads.
+    demo.queue(default_concurrency_limit=8)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        allowed_paths=[str(assistant.settings.docs_dir.resolve())],
+        css=CSS,
+        head=HEAD,
+        footer_links=["api"],
+        show_error=False,
+        quiet=True,
+    )
