@@ -1,7 +1,8 @@
 """Hits -> Answer: the most relevant sentences of the top passages, each cited as [n], no LLM.
 
 Every excerpt is sliced from the cleaned page text by its own offsets, so it is verbatim by
-construction; the answer text only normalises whitespace between the quoted sentences.
+construction; the answer text only normalises whitespace between the quoted sentences. Sentences
+are scored with vectors stored at build time, so answering costs no model call beyond the query.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lexical import terms
-from .sentences import sentence_spans
 from .types import Answer, Citation, Hit, Page
 
 # Returned without quoting anything as an answer: the closest passages follow as citations.
 NOT_COVERED = "The documents do not appear to cover this question. The closest passages are listed below."
 
-EmbedTexts = Callable[[Sequence[str]], np.ndarray]
+SentenceVectors = Callable[[Hit], np.ndarray]  # a hit's sentence vectors, one row per chunk.sentences entry
 
 MIN_SENTENCE_CHARS = 25  # shorter fragments (headings, table cells) make poor quotations
 CHUNK_WEIGHT = 0.3  # how much the surrounding passage's relevance counts for one of its sentences
@@ -43,6 +43,7 @@ class Candidate:
     page: Page
     start: int
     end: int
+    vector: np.ndarray  # the sentence's own embedding, stored at build time
     similarity: float = 0.0  # cosine of sentence and question
     score: float = 0.0  # similarity blended with its passage's: decides the order
     relevant: bool = False  # similar enough, or holding the question's terms: may be quoted
@@ -57,13 +58,15 @@ def extract(
     hits: Sequence[Hit],
     pages: Mapping[str, Sequence[Page]],
     query_vector: np.ndarray,
-    embed_texts: EmbedTexts,
+    sentence_vectors: SentenceVectors,
     min_score: float,
     most_sentences: int,
 ) -> Answer:
     # Quote whole sentences; only when the passages hold none (tables, lists) quote fragments.
-    found = _candidates(hits, pages, _quotable) or _candidates(hits, pages, lambda _: True)
-    candidates = _score(question, found, query_vector, embed_texts, min_score)
+    found = _candidates(hits, pages, sentence_vectors, _quotable) or _candidates(
+        hits, pages, sentence_vectors, lambda _: True
+    )
+    candidates = _score(question, found, query_vector, min_score)
     # Judged on sentences, not passages: a passage embedded with its context line scores low
     # against a short question that never names the document.
     covered = any(c.relevant for c in candidates)
@@ -78,23 +81,24 @@ def extract(
 
 
 def _candidates(
-    hits: Sequence[Hit], pages: Mapping[str, Sequence[Page]], keep: Callable[[str], bool]
+    hits: Sequence[Hit],
+    pages: Mapping[str, Sequence[Page]],
+    sentence_vectors: SentenceVectors,
+    keep: Callable[[str], bool],
 ) -> list[Candidate]:
-    """The sentences of each hit, in hit order; a sentence shared by two overlapping hits once."""
+    """The sentences of each hit, in hit order; a sentence shared by two overlapping hits once,
+    as read in the better-ranked one."""
     seen: set[tuple[str, int, int]] = set()
     found = []
     for hit in hits:
-        chunk = hit.chunk
-        for number in range(chunk.page_start, chunk.page_end + 1):
-            page = pages[chunk.document][number - 1]
-            start = chunk.char_start if number == chunk.page_start else 0
-            end = chunk.char_end if number == chunk.page_end else len(page.text)
-            for s, e in sentence_spans(page.text, start, end):
-                key = (chunk.document, number, s)
-                if key in seen or _is_heading(page, s, e) or not keep(page.text[s:e]):
-                    continue
-                seen.add(key)
-                found.append(Candidate(hit, page, s, e))
+        vectors = sentence_vectors(hit)
+        for (number, start, end), vector in zip(hit.chunk.sentences, vectors, strict=True):
+            page = pages[hit.chunk.document][number - 1]
+            key = (hit.chunk.document, number, start)
+            if key in seen or _is_heading(page, start, end) or not keep(page.text[start:end]):
+                continue
+            seen.add(key)
+            found.append(Candidate(hit, page, start, end, vector))
     return found
 
 
@@ -106,12 +110,10 @@ def _quotable(sentence: str) -> bool:
     return len(sentence) >= MIN_SENTENCE_CHARS and len(_WORD.findall(sentence)) >= 4
 
 
-def _score(
-    question: str, candidates: list[Candidate], query_vector: np.ndarray, embed_texts: EmbedTexts, min_score: float
-) -> list[Candidate]:
+def _score(question: str, candidates: list[Candidate], query_vector: np.ndarray, min_score: float) -> list[Candidate]:
     if not candidates:
         return []
-    similarity = embed_texts([c.text for c in candidates]) @ query_vector
+    similarity = np.stack([c.vector for c in candidates]) @ query_vector
     asked, *held = terms([question] + [c.text for c in candidates])
     asked -= QUESTION_WORDS
     scored = [
@@ -120,6 +122,7 @@ def _score(
             c.page,
             c.start,
             c.end,
+            c.vector,
             similarity=float(s),
             score=(1 - CHUNK_WEIGHT) * float(s) + CHUNK_WEIGHT * c.hit.similarity,
             relevant=s >= min_score or (len(asked) >= 2 and len(asked & words) >= TERM_COVERAGE * len(asked)),

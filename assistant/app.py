@@ -111,7 +111,7 @@ class Assistant:
             hits,
             stored.pages,
             query_vector,
-            self.embedder.embed_texts,
+            lambda hit: stored.sentence_vectors(hit.row),
             self.settings.min_score if min_score is None else min_score,
             self.settings.answer_sentences,
         )

@@ -170,19 +170,17 @@ def build(
         if not documents and not plan.unchanged:
             raise NoDocumentsError(_nothing_to_index(docs_dir, skipped))
 
-        new_chunks, new_vectors = _embed(documents, settings, load_embedder, progress, timings)
+        new = _embed(documents, settings, load_embedder, progress, timings)
 
         tick = time.perf_counter()
-        kept_chunks: list[Chunk] = []
-        kept_vectors = np.zeros((0, 0), dtype=np.float32)
+        parts = [new]
         kept_pages: dict[str, Sequence[Page]] = {}
         if previous is not None:
             keep = set(plan.unchanged)
-            rows = [i for i, c in enumerate(previous.chunks) if c.document in keep]
-            kept_chunks = [previous.chunks[i] for i in rows]
-            kept_vectors = previous.all_vectors()[rows]
+            parts.append(previous.embedded([i for i, c in enumerate(previous.chunks) if c.document in keep]))
             kept_pages = {name: previous.pages[name] for name in plan.unchanged}
-        chunks, vectors = _merge(kept_chunks, kept_vectors, new_chunks, new_vectors)
+        merged = store.Embedded.join(parts)
+        chunks = merged.chunks
         pages = {**kept_pages, **{d.path: d.pages for d in documents}}
         pages = {name: pages[name] for name in sorted(pages)}
 
@@ -192,7 +190,7 @@ def build(
         entries = [old_docs[name] for name in plan.unchanged] + [_entry(d, files, chunks) for d in documents]
         counts = {"documents": len(pages), "pages": sum(len(p) for p in pages.values()), "chunks": len(chunks)}
         manifest = {
-            "model": {"name": model, "dimension": int(vectors.shape[1])},
+            "model": {"name": model, "dimension": int(merged.vectors.shape[1])},
             "chunking": settings.chunking,
             "lexical": LEXICAL_SETTINGS,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -203,13 +201,13 @@ def build(
             ],
             "counts": counts,
         }
-        store.write(index_dir, manifest, chunks, pages, vectors, Lexical.build([c.search_text for c in chunks]))
+        store.write(index_dir, manifest, merged, pages, Lexical.build([c.search_text for c in chunks]))
         if progress:
             progress("writing", 1, 1)
         timings["write"] = time.perf_counter() - tick
 
     embedded: dict[str, int] = {}
-    for chunk in new_chunks:
+    for chunk in new.chunks:
         embedded[chunk.document] = embedded.get(chunk.document, 0) + 1
     return BuildReport(
         added=tuple(plan.added),
@@ -234,10 +232,10 @@ def _embed(
     load_embedder: Callable[[], Embedder] | None,
     progress: BuildProgress | None,
     timings: dict[str, float],
-) -> tuple[list[Chunk], np.ndarray]:
+) -> store.Embedded:
     """Chunk and embed the documents read in this build; the model is loaded only when there are some."""
     if not documents:
-        return [], np.zeros((0, 0), dtype=np.float32)
+        return store.Embedded([], np.zeros((0, 0), dtype=np.float32), [])
     if load_embedder is None:
         from .embedding import Embedder
 
@@ -254,9 +252,16 @@ def _embed(
     timings["chunk"] = time.perf_counter() - tick
     tick = time.perf_counter()
     report = (lambda done, total: progress("embedding", done, total)) if progress else None
-    vectors = embedder.embed_texts([c.search_text for c in chunks], report)
+    # Sentences are embedded too, once each (overlapping chunks share some), so that answering a
+    # question needs no model call beyond the query: it costs about as much again as the chunks.
+    pages = {d.path: d.pages for d in documents}
+    sentences = list(dict.fromkeys((c.document, *span) for c in chunks for span in c.sentences))
+    texts = [c.search_text for c in chunks] + [pages[d][p - 1].text[s:e] for d, p, s, e in sentences]
+    vectors = embedder.embed_texts(texts, report)
+    row = {key: len(chunks) + i for i, key in enumerate(sentences)}
+    sentence_vectors = [vectors[[row[(c.document, *span)] for span in c.sentences]] for c in chunks]
     timings["embed"] = time.perf_counter() - tick
-    return chunks, vectors
+    return store.Embedded(chunks, vectors[: len(chunks)], sentence_vectors)
 
 
 def _previous(index_dir: Path, model: str, settings: Settings, rebuild: bool) -> tuple[dict[str, Any] | None, str]:
@@ -278,17 +283,6 @@ def _previous(index_dir: Path, model: str, settings: Settings, rebuild: bool) ->
     if old.get("lexical") != LEXICAL_SETTINGS:
         return None, "the BM25 settings changed"
     return old, ""
-
-
-def _merge(
-    kept_chunks: list[Chunk], kept_vectors: np.ndarray, new_chunks: list[Chunk], new_vectors: np.ndarray
-) -> tuple[list[Chunk], np.ndarray]:
-    """All chunks ordered by document (stable within one), with their vectors in the same rows."""
-    chunks = kept_chunks + new_chunks
-    parts = [v for v in (kept_vectors, new_vectors) if v.size]
-    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-    order = sorted(range(len(chunks)), key=lambda i: chunks[i].document)
-    return [chunks[i] for i in order], vectors[order]
 
 
 def _entry(document: Document, files: Sequence[SourceFile], chunks: Sequence[Chunk]) -> dict[str, Any]:

@@ -5,7 +5,8 @@ Invariants:
   CONTEXT_TOKENS, so the model never truncates what is embedded;
 - a chunk never crosses documents, a table-of-contents boundary or a section heading;
 - `Chunk.text` is exactly the page text between its (page_start, char_start) and (page_end,
-  char_end), with pages joined by a newline.
+  char_end), with pages joined by a newline;
+- `Chunk.sentences` cover that text in order, so every sentence can be cited by page and offsets.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def make_chunk(document: Document, units: Sequence[Unit]) -> Chunk:
         char_end=last.end,
         text=text,
         is_toc=page.is_toc,
+        sentences=tuple((unit.page, unit.start, unit.end) for unit in units),
     )
 
 

@@ -41,7 +41,7 @@ def search(
     rows = _distinct(stored, rows, top_k)
     similarities = stored.similarity(query_vector, rows)
     return [
-        Hit(chunk=stored.chunks[row], rank=rank, score=fused[row], similarity=float(sim))
+        Hit(chunk=stored.chunks[row], rank=rank, score=fused[row], similarity=float(sim), row=row)
         for rank, (row, sim) in enumerate(zip(rows, similarities, strict=True), start=1)
     ]
 

@@ -7,6 +7,7 @@ Layout of index_dir (also in index/README.md):
     build-<id>/         one folder per build: the live one and the one before it are kept
         manifest.json   written last: a build folder without one is incomplete and never made live
         vectors.faiss   inner-product index; FAISS id i is row i of chunks.jsonl
+        sentences.npy   a vector per sentence of every chunk, in chunk order, then sentence order
         chunks.jsonl    the chunk table
         pages.jsonl     cleaned page texts, which every citation offset refers to
         bm25/           the lexical index over the same rows
@@ -33,15 +34,35 @@ from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, Ind
 from .lexical import Lexical
 from .types import Chunk, Heading, Page
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors beside the chunks
 POINTER = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
+SENTENCE_VECTORS = "sentences.npy"
 CHUNKS = "chunks.jsonl"
 PAGES = "pages.jsonl"
 BM25_DIR = "bm25"
 BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened it just before a swap
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """Chunks and their vectors: row i of `vectors` and `sentence_vectors[i]` (one row per entry of
+    chunks[i].sentences) belong to chunks[i]."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentence_vectors: list[np.ndarray]
+
+    @staticmethod
+    def join(parts: Sequence[Embedded]) -> Embedded:
+        """All parts in one, ordered by document (stable within a document)."""
+        chunks = [c for part in parts for c in part.chunks]
+        vectors = np.concatenate([p.vectors for p in parts if p.vectors.size])
+        sentence_vectors = [v for part in parts for v in part.sentence_vectors]
+        order = sorted(range(len(chunks)), key=lambda i: chunks[i].document)
+        return Embedded([chunks[i] for i in order], vectors[order], [sentence_vectors[i] for i in order])
 
 
 @dataclass
@@ -54,6 +75,20 @@ class StoredIndex:
     pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
     vectors: Any  # faiss.IndexFlatIP
     lexical: Lexical
+    sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order
+    sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
+
+    def sentence_vectors(self, row: int) -> np.ndarray:
+        matrix: np.ndarray = self.sentence_matrix[self.sentence_starts[row] : self.sentence_starts[row + 1]]
+        return matrix
+
+    def embedded(self, rows: Sequence[int]) -> Embedded:
+        """The stored chunks and vectors of the given rows, to carry into a new build."""
+        return Embedded(
+            [self.chunks[i] for i in rows],
+            self.all_vectors()[list(rows)],
+            [self.sentence_vectors(i) for i in rows],
+        )
 
     @property
     def build_id(self) -> str:
@@ -135,7 +170,8 @@ def load(index_dir: Path) -> StoredIndex:
     _verify_files(build, manifest, index_dir)
     try:
         vectors = faiss.read_index(str(build / VECTORS))
-        chunks = [Chunk(**row) for row in _read_jsonl(build / CHUNKS)]
+        chunks = [_chunk(row) for row in _read_jsonl(build / CHUNKS)]
+        sentence_matrix = np.load(build / SENTENCE_VECTORS, allow_pickle=False)
         pages: dict[str, list[Page]] = {}
         for row in _read_jsonl(build / PAGES):
             document = row.pop("document")
@@ -146,12 +182,27 @@ def load(index_dir: Path) -> StoredIndex:
         raise IndexCorruptError(
             f"The index in {index_dir}/ is damaged ({error}) — rebuild it with: assistant index --rebuild"
         ) from error
-    if vectors.ntotal != len(chunks):
+    sentence_starts = np.concatenate([[0], np.cumsum([len(c.sentences) for c in chunks])]).astype(np.int64)
+    if vectors.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
         raise IndexCorruptError(
             f"The index in {index_dir}/ is inconsistent ({vectors.ntotal} vectors for {len(chunks)} chunks) — "
             "rebuild it with: assistant index --rebuild"
         )
-    return StoredIndex(build, manifest, chunks, {d: tuple(p) for d, p in pages.items()}, vectors, lexical)
+    return StoredIndex(
+        build,
+        manifest,
+        chunks,
+        {d: tuple(p) for d, p in pages.items()},
+        vectors,
+        lexical,
+        sentence_matrix,
+        sentence_starts,
+    )
+
+
+def _chunk(row: dict[str, Any]) -> Chunk:
+    row["sentences"] = tuple(tuple(span) for span in row["sentences"])
+    return Chunk(**row)
 
 
 def _verify_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> None:
@@ -168,9 +219,8 @@ def _verify_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> Non
 def write(
     index_dir: Path,
     manifest: dict[str, Any],
-    chunks: Sequence[Chunk],
+    embedded: Embedded,
     pages: dict[str, Sequence[Page]],
-    vectors: np.ndarray,
     lexical: Lexical,
 ) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
@@ -182,11 +232,15 @@ def write(
     build_id = time.strftime("build-%Y%m%dT%H%M%S", time.gmtime()) + f"-{secrets.token_hex(3)}"
     staging = index_dir / f".staging-{build_id}"
     staging.mkdir(parents=True)
+    vectors = embedded.vectors
     index = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(index, str(staging / VECTORS))
-    _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in chunks))
+    sentences = [v for v in embedded.sentence_vectors if len(v)]
+    matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
+    _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in embedded.chunks))
     _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in pages.items() for page in ps))
     lexical.save(staging / BM25_DIR)
     files = sorted(p for p in staging.rglob("*") if p.is_file())

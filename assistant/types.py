@@ -79,6 +79,9 @@ class Chunk:
     # Where the chunk sits ("2023 Q3 AAPL — Risk Factors"): embedded and BM25-indexed with the text,
     # because a passage rarely names its own document, while questions often do.
     context: str = ""
+    # The sentences (or pieces of overlong ones) the chunk is made of: (page, start, end) in that
+    # page's text. Answers quote from these, scored with the vectors stored beside the chunk.
+    sentences: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -91,6 +94,7 @@ class Hit:
     rank: int  # 1-based, best first
     score: float  # fused relevance score (higher is better; only comparable within one search)
     similarity: float  # cosine similarity of question and chunk, comparable across questions
+    row: int = -1  # the chunk's row in the index (FAISS id), where its sentence vectors are found
 
 
 @dataclass(frozen=True)

@@ -66,12 +66,10 @@ def signals(assistant: Assistant, questions: list[str]) -> dict[str, list[float]
         out["covered"].append(float(assistant.ask(question).covered))
         hits = assistant.search(question)
         query = assistant.embedder.embed_query(question)
-        found = extractive._candidates(hits, stored.pages, lambda _: True)
-        texts = [c.text for c in found]
-        sentence = float(max(assistant.embedder.embed_texts(texts) @ query)) if texts else 0.0
-        scored = extractive._score(question, found, query, assistant.embedder.embed_texts, 1.0)
+        found = extractive._candidates(hits, stored.pages, lambda hit: stored.sentence_vectors(hit.row), lambda _: True)
+        scored = extractive._score(question, found, query, 1.0)
         out["chunk"].append(max(h.similarity for h in hits))
-        out["sentence"].append(sentence)
+        out["sentence"].append(max((c.similarity for c in scored), default=0.0))
         out["combined"].append(scored[0].score if scored else 0.0)
     return out
 

@@ -52,7 +52,10 @@ def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assista
     assert dict(report.embedded).keys() == {"b.md", "d.md"}
     stored = assistant.stored_index()
     new_rows = [c for c in stored.chunks if c.document in ("b.md", "d.md")]
-    assert _embedded(assistant) - before == len(new_rows) == sum(dict(report.embedded).values())
+    assert len(new_rows) == sum(dict(report.embedded).values())
+    # each new chunk and each of its sentences (once, though overlapping chunks share some)
+    sentences = {(c.document, *span) for c in new_rows for span in c.sentences}
+    assert _embedded(assistant) - before == len(new_rows) + len(sentences)
     assert {c.document for c in stored.chunks} == {"a.md", "b.md", "d.md"}
     a_vectors = stored.all_vectors()[[i for i, c in enumerate(stored.chunks) if c.document == "a.md"]]
     assert np.array_equal(a_vectors, old_a_vectors)  # copied, not recomputed
