@@ -7,12 +7,16 @@ are shown as text, never rendered as HTML or markdown.
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
-from gradio.events import api as expose_api
+# No analytics, no version check: nothing leaves the machine.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+from gradio.events import api as expose_api  # noqa: E402
 
 from .answer import NOT_COVERED
 from .app import Assistant
@@ -21,6 +25,8 @@ from .errors import AssistantError, IndexMissingError
 from .examples import example_questions
 from .types import Answer, Citation, answer_to_json, hit_to_json, page_reference
 
+# System fonts only: Gradio's default theme would have the browser fetch fonts from Google.
+THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel
 PASSAGE_CHARS = 1200  # text shown around an excerpt from a text or markdown document
 
@@ -29,7 +35,7 @@ CSS = """
 .source-head { font-size: 0.9em; margin-bottom: 6px; }
 .source-key { font-weight: 700; margin-right: 4px; }
 .source-meta { color: var(--body-text-color-subdued); }
-.source-text { line-height: 1.5; }
+.source-text { line-height: 1.5; white-space: pre-line; }
 .source-text mark, .passage mark { background: #ffe36e; color: inherit; padding: 0 1px; }
 .passage { white-space: pre-wrap; line-height: 1.5; max-height: 520px; overflow-y: auto; }
 .low { color: var(--body-text-color-subdued); }
@@ -105,7 +111,9 @@ def status_markdown(assistant: Assistant) -> str:
         "",
     ]
     for source in status.sources:
-        lines.append(f"- {as_text(source['path'])}: {source['pages']} pages, {source['chunks']} passages")
+        pages = f"{source['pages']} page{'s' * (source['pages'] != 1)}"
+        passages = f"{source['chunks']} passage{'s' * (source['chunks'] != 1)}"
+        lines.append(f"- {as_text(source['path'])}: {pages}, {passages}")
         lines += [f"  - ⚠ {as_text(w)}" for w in source["warnings"]]
     lines += [f"- ⚠ not indexed: {as_text(s['reason'])}" for s in status.skipped]
     return "\n".join(lines)
@@ -161,22 +169,25 @@ def create_app(assistant: Assistant) -> gr.Blocks:
         ]
         choices = [(c["label"], str(c["key"])) for c in citations]
         first = choices[0][1] if choices else None
-        image, page_html = show_page(first, citations)
+        image, page_html = show_page(first, citations)  # the best citation's page, shown at once
         return (
             "",
             history,
             queries + [answer.query],
             sources_html(answer, page_texts),
-            gr.update(choices=choices, value=first),
+            gr.update(choices=choices, value=first, visible=bool(choices)),
             citations,
             image,
             page_html,
         )
 
     def show_page(key: str | None, citations: list[dict[str, Any]]) -> tuple[Any, str]:
-        if not key:
-            return None, ""
-        cited = next((c for c in citations if str(c["key"]) == str(key)), None)
+        """The cited page as an image (PDF) or the passage around the excerpt (text), and a caption."""
+        image, caption = page_view(key, citations)
+        return gr.update(value=image, visible=image is not None), caption
+
+    def page_view(key: str | None, citations: list[dict[str, Any]]) -> tuple[Any, str]:
+        cited = next((c for c in citations if str(c["key"]) == str(key)), None) if key else None
         if cited is None:
             return None, ""
         try:
@@ -225,7 +236,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             gr.update(choices=files_in_folder(), value=None),
         )
 
-    def rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008 — Gradio's injection idiom
+    def rebuild_with_progress(progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008 — Gradio's injection idiom
         labels = {"reading": "Reading documents", "embedding": "Embedding passages", "writing": "Writing the index"}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -247,6 +258,13 @@ def create_app(assistant: Assistant) -> gr.Blocks:
         except AssistantError as error:
             raise gr.Error(str(error)) from None
         return {**answer_to_json(answer), "query": answer.query}
+
+    def rebuild_api() -> str:
+        """Bring the index up to date with the documents folder; returns the build report."""
+        try:
+            return describe(assistant.index())
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
 
     def search_api(question: str, top_k: int = 5) -> dict[str, Any]:
         """The passages that best match a question, best first, with their scores."""
@@ -289,10 +307,18 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                 with gr.Tabs():
                     with gr.Tab("Sources", id="sources"):
                         sources = gr.HTML("<p class='low'>Cited passages appear here.</p>", elem_id="sources")
-                        picker = gr.Radio(label="Show the page of", choices=[], elem_id="citation-picker")
+                        picker = gr.Radio(
+                            label="Show the page of", choices=[], elem_id="citation-picker", visible=False
+                        )
                         page_info = gr.HTML(elem_id="page-info")
                         page_image = gr.Image(
-                            show_label=False, interactive=False, elem_id="page-image", height=720, buttons=[]
+                            show_label=False,
+                            interactive=False,
+                            elem_id="page-image",
+                            height=720,
+                            buttons=[],
+                            visible=False,
+                            format="png",
                         )
                     with gr.Tab("Documents", id="documents"):
                         status = gr.Markdown(status_markdown(assistant), elem_id="status")
@@ -321,9 +347,9 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                 [],
                 [],
                 "<p class='low'>Cited passages appear here.</p>",
-                gr.update(choices=[], value=None),
+                gr.update(choices=[], value=None, visible=False),
                 [],
-                None,
+                gr.update(value=None, visible=False),
                 "",
             ),
             None,
@@ -332,9 +358,12 @@ def create_app(assistant: Assistant) -> gr.Blocks:
         )
         upload.upload(add_files, upload, [build_log, remove_choice], api_visibility="private")
         remove.click(remove_file, remove_choice, [build_log, remove_choice], api_visibility="private")
-        rebuild_button.click(rebuild, None, [build_log, status], api_visibility="private", concurrency_limit=1)
+        rebuild_button.click(
+            rebuild_with_progress, None, [build_log, status], api_visibility="private", concurrency_limit=1
+        )
         expose_api(ask_api, api_name="ask", queue=False)
         expose_api(search_api, api_name="search", queue=False)
+        expose_api(rebuild_api, api_name="rebuild", concurrency_limit=1)
     app: gr.Blocks = demo
     return app
 
@@ -348,6 +377,7 @@ def launch(assistant: Assistant, host: str, port: int, auth: list[tuple[str, str
         server_port=port,
         auth=auth,
         allowed_paths=[str(assistant.settings.docs_dir.resolve())],
+        theme=THEME,
         css=CSS,
         head=HEAD,
         footer_links=["api"],

@@ -12,7 +12,7 @@ def test_public_names() -> None:
         "BuildReport",
         "Chunk",
         "Citation",
-    "ConfigError",
+        "ConfigError",
         "Document",
         "DocumentError",
         "Hit",

@@ -1,0 +1,110 @@
+"""Follow-up questions, safe uploads and logins: the pieces of the web chat that hold no Gradio."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, ConfigError, DocumentError
+from assistant.cli import read_auth
+from assistant.conversation import is_follow_up, standalone_query
+from assistant.uploads import add_document, remove_document, safe_name
+from assistant.web import as_text
+
+from . import pdfs
+
+PREVIOUS = "What do Belarus's neighbors think of the relationship?"
+
+
+@pytest.mark.parametrize(
+    "question", ["and what about Poland?", "why?", "What about its economy?", "Who funds it?", "Poland?", "But how?"]
+)
+def test_follow_ups_are_searched_with_the_previous_query(question: str) -> None:
+    assert is_follow_up(question)
+    assert standalone_query(question, [PREVIOUS]) == f"{PREVIOUS} {question}"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who sponsored the research?", "What was the watershed year?", "How dependent is the defense sector on Moscow?"],
+)
+def test_standalone_questions_are_searched_as_asked(question: str) -> None:
+    assert not is_follow_up(question)
+    assert standalone_query(question, [PREVIOUS]) == question
+
+
+def test_the_first_question_is_never_a_follow_up() -> None:
+    assert standalone_query("  and   why? ", []) == "and why?"
+
+
+def test_a_follow_up_finds_what_the_question_alone_misses(golden_assistant: Assistant) -> None:
+    """'Where are they made?' names nothing; after a question about optical components it finds them."""
+    first = golden_assistant.ask("Who supplies optical components?")
+    follow = golden_assistant.ask("Where are they located?", previous_queries=[first.query])
+    assert follow.query == "Who supplies optical components? Where are they located?"
+    assert follow.question == "Where are they located?"
+    assert "located near Minsk" in follow.citations[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("report (final) — 2023.pdf", "report (final) _ 2023.pdf"),
+        ("Беларусь отчёт.pdf", "Беларусь отчёт.pdf"),
+        (".hidden.md", "hidden.md"),
+        ("a\x00b;rm -rf $HOME.txt", "ab_rm -rf _HOME.txt"),
+        ("...", "document"),
+    ],
+)
+def test_uploaded_names_cannot_leave_the_folder(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+def test_uploads_are_checked_by_content_and_never_overwrite(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    source = pdfs.write_pdf(tmp_path / "upload.bin", [["A real PDF."]])
+    assert add_document(docs, source, "../weird name.txt") == "weird name.pdf"  # content says PDF
+    with pytest.raises(DocumentError, match="already indexed — remove it first"):
+        add_document(docs, source, "weird name.pdf")
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("not a pdf", encoding="utf-8")
+    with pytest.raises(DocumentError, match="fake.pdf: is named .pdf but is not a PDF — upload the real PDF"):
+        add_document(docs, fake, "fake.pdf")
+    binary = tmp_path / "tool.exe"
+    binary.write_bytes(bytes(range(256)) * 10)
+    with pytest.raises(DocumentError, match="is neither a PDF nor plain text"):
+        add_document(docs, binary, "tool.exe")
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2000, encoding="utf-8")
+    with pytest.raises(DocumentError, match="over the 0 MB upload limit"):
+        add_document(docs, big, "big.txt", max_bytes=1000)
+    assert sorted(p.name for p in docs.iterdir()) == ["weird name.pdf"]
+
+
+def test_removal_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("keep me", encoding="utf-8")
+    for name in ("../secret.txt", str(secret), ".", "missing.md"):
+        with pytest.raises(DocumentError, match="is not a document in"):
+            remove_document(docs, name)
+    assert secret.exists()
+    remove_document(docs, "a.md")
+    assert not (docs / "a.md").exists()
+
+
+def test_logins_from_the_option_or_a_file(tmp_path: Path) -> None:
+    assert read_auth("reader:pass:with:colons", None) == [("reader", "pass:with:colons")]
+    users = tmp_path / "users"
+    users.write_text("# team\nann:one\n\nbob:two\n", encoding="utf-8")
+    assert read_auth(None, str(users)) == [("ann", "one"), ("bob", "two")]
+    assert read_auth(None, None) is None
+    with pytest.raises(ConfigError, match="A login must look like USER:PASSWORD"):
+        read_auth("nopassword", None)
+
+
+def test_text_for_the_chat_is_never_markup() -> None:
+    assert as_text("<b>x</b> **y** [1](z)") == r"&lt;b&gt;x&lt;/b&gt; \*\*y\*\* \[1\]\(z\)"

@@ -1,0 +1,239 @@
+"""The web chat end to end: `assistant serve` in a subprocess, driven by Debian's Chromium and by HTTP clients."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+from assistant.pages import render_page
+
+from . import pdfs
+from .conftest import BUNDLED_SUMMARY, ROOT
+from .web_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, require_chromium, serving
+
+BISON = "The Zubr bison reserve in the Belovezhskaya forest is home to exactly 812 animals."
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A server over the golden report and the bundled summary; yields its URL and documents folder."""
+    root = tmp_path_factory.mktemp("web")
+    docs = root / "docs"
+    pdfs.golden_report(docs / "report.pdf")
+    shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
+    with serving(docs, root / "idx") as (url, _):
+        yield url, docs
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _ask(page: object, question: str, expect: str) -> str:
+    """Ask in the browser, wait for the new answer, check it holds `expect`; returns the answer's text."""
+    answers = "#chat [data-testid=bot]"
+    before = len(page.query_selector_all(answers))  # type: ignore[attr-defined]
+    page.fill("#question textarea", question)  # type: ignore[attr-defined]
+    page.click("#ask")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelectorAll('{answers}').length > {before}", timeout=60_000
+    )
+    answer = str(page.query_selector_all(answers)[-1].inner_text())  # type: ignore[attr-defined]
+    assert expect in answer
+    return answer
+
+
+def _shown_page(page: object, url: str) -> Image.Image:
+    page.wait_for_selector("#page-image img", timeout=30_000)  # type: ignore[attr-defined]
+    source = page.get_attribute("#page-image img", "src")  # type: ignore[attr-defined]
+    data = httpx.get(httpx.URL(url).join(source), timeout=30).content
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def _same_image(a: Image.Image, b: Image.Image) -> bool:
+    return a.size == b.size and float(np.abs(np.asarray(a, float) - np.asarray(b, float)).mean()) < 1.0
+
+
+def test_ask_see_the_cited_page_upload_rebuild_and_ask_again(site: tuple[str, Path], browser: object) -> None:
+    url, docs = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1366, "height": 860})  # type: ignore[attr-defined]
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    assert "What was the watershed year in the relationship, and why?" in page.inner_text("#chat")
+    page.screenshot(path=str(ARTIFACTS / "web-1-start.png"), full_page=True)
+
+    answer = _ask(page, "Is the railway gauge the same in both countries?", "railway gauge is the same")
+    assert "[1]" in answer
+    sources = page.inner_text("#sources")
+    assert "report.pdf · p. 3 (PDF p. 5)" in sources
+    assert "The bravo fact is that the railway gauge is the same in both countries." in sources
+    excerpt = "The bravo fact is that the railway gauge is the same in both countries."
+    expected = render_page(docs / "report.pdf", 5, excerpt)[0]
+    assert _same_image(_shown_page(page, url), expected)
+
+    _ask(page, "Who does the defense industry depend on for contracts?", "contracts from Moscow")
+    page.click("#chat a[href='#source-1']")  # the inline marker shows that citation's page
+    page.wait_for_function("document.querySelector('#page-info').innerText.includes('p. 2 (PDF p. 4)')")
+    shown = _shown_page(page, url)
+    assert _same_image(
+        shown,
+        render_page(docs / "report.pdf", 4, "The defense industry depends almost entirely on contracts from Moscow.")[
+            0
+        ],
+    )
+    assert not _same_image(shown, expected)
+    assert "open the PDF at this page" in page.inner_text("#page-info")
+    link = page.get_attribute("#page-info a", "href")
+    assert link is not None and link.endswith("report.pdf#page=4")
+    assert httpx.get(httpx.URL(url).join(link)).content[:5] == b"%PDF-"
+    page.screenshot(path=str(ARTIFACTS / "web-2-answer.png"), full_page=True)
+
+    # a follow-up that only makes sense after the previous question
+    _ask(page, "What do Belarus's neighbors think of the relationship?", "neighbors")
+    follow_up = _ask(page, "and what about Poland?", "Poland")
+    assert "Searched for: What do Belarus's neighbors think of the relationship? and what about Poland?" in follow_up
+
+    new_pdf = pdfs.write_pdf(docs.parent / "bison.pdf", [["Wildlife notes"], [BISON]])
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload input[type=file]", str(new_pdf))
+    page.wait_for_function("document.querySelector('#build-log').innerText.includes('Added bison.pdf')", timeout=60_000)
+    page.click("#rebuild")
+    page.wait_for_function("document.querySelector('#build-log').innerText.includes('Index ready')", timeout=300_000)
+    assert "added      bison.pdf" in page.inner_text("#build-log")
+    page.screenshot(path=str(ARTIFACTS / "web-3-documents.png"), full_page=True)
+    page.get_by_role("tab", name="Sources").click()
+    _ask(page, "How many bison live in the Belovezhskaya reserve?", "812 animals")
+    assert "bison.pdf · p. 2" in page.inner_text("#sources")
+    page.screenshot(path=str(ARTIFACTS / "web-4-new-document.png"), full_page=True)
+
+    outside = [r for r in requests if not r.startswith(url) and not r.startswith(("data:", "blob:"))]
+    assert outside == []
+    page.close()
+
+
+def test_questions_and_excerpts_are_shown_as_text(site: tuple[str, Path], browser: object) -> None:
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1366, "height": 860})  # type: ignore[attr-defined]
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    question = "Is the <b>railway gauge</b> the same in **both** countries? <img src=x onerror=alert(1)>"
+    _ask(page, question, "railway gauge is the same")
+    assert question in page.inner_text("#chat")
+    assert page.query_selector("#chat img[src='x']") is None
+    page.close()
+
+
+def test_readme_gradio_client_example_runs(site: tuple[str, Path]) -> None:
+    url, _ = site
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"<!-- gradio_client example -->\s*```python\n(.*?)```", readme, re.DOTALL)
+    assert code, "the README lost its gradio_client example"
+    script = code.group(1).replace("http://127.0.0.1:7860/", url)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "The watershed year in the relationship was 2020" in result.stdout
+    assert "belarus-russia-relations-summary.md" in result.stdout
+
+
+def test_eight_clients_ask_while_a_rebuild_runs(site: tuple[str, Path]) -> None:
+    url, docs = site
+    from gradio_client import Client
+
+    questions = [
+        "Is the railway gauge the same in both countries?",
+        "What was the watershed year?",
+        "Who does the defense industry depend on for contracts?",
+        "Where are the optical suppliers?",
+    ]
+    solo = {
+        q: httpx.post(f"{url}gradio_api/api/ask", json={"data": [q, 5]}, timeout=60).json()["data"][0]
+        for q in questions
+    }
+    (docs / "timber.txt").write_text(
+        "\n".join(
+            f"Timber lot {i} was sold to a sawmill in district {i % 40} for {i * 7} roubles." for i in range(600)
+        ),
+        encoding="utf-8",
+    )
+    rebuild = Client(url, verbose=False).submit(api_name="/rebuild")
+    errors: list[str] = []
+    answers: list[dict[str, object]] = []
+
+    def client(number: int) -> None:
+        with httpx.Client(base_url=url, timeout=120) as http:
+            for i in range(5):
+                question = questions[(number + i) % len(questions)]
+                response = http.post("gradio_api/api/ask", json={"data": [question, 5]})
+                if response.status_code != 200:
+                    errors.append(f"{response.status_code} {response.text[:200]}")
+                    continue
+                answers.append({"question": question, **response.json()["data"][0]})
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    report = rebuild.result(timeout=600)
+    assert errors == []
+    assert len(answers) == 40
+    for answer in answers:
+        assert answer["citations"] == solo[str(answer["question"])]["citations"]
+    assert "added      timber.txt" in report
+
+
+def test_serves_on_loopback_only_by_default(site: tuple[str, Path]) -> None:
+    url, _ = site
+    port = httpx.URL(url).port
+    listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    local_addresses = [line.split()[3] for line in listening.splitlines()]
+    assert local_addresses == [f"127.0.0.1:{port}"]
+
+
+def test_login_is_required_when_asked_for(tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
+    with serving(docs, tmp_path / "idx", "--auth", "reader:s3cret pass") as (url, _):
+        assert httpx.get(f"{url}gradio_api/info").status_code == 401
+        assert httpx.post(f"{url}gradio_api/api/ask", json={"data": ["watershed", 5]}).status_code == 401
+        result = Client(url, auth=("reader", "s3cret pass"), verbose=False).predict(
+            "What was the watershed year?", 5, api_name="/ask"
+        )
+        assert "2020" in result["answer"]
+
+
+def test_binding_beyond_loopback_without_login_warns(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
+    with serving(docs, tmp_path / "idx", "--host", "0.0.0.0"):
+        pass
+    output = next(tmp_path.glob("serve-*.log")).read_text(encoding="utf-8")
+    assert (
+        "warning: serving on 0.0.0.0 without a login: anyone who can reach this machine can read your documents "
+        "— add --auth USER:PASSWORD" in output
+    )
