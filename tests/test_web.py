@@ -111,11 +111,21 @@ def test_ask_see_the_cited_page_upload_rebuild_and_ask_again(site: tuple[str, Pa
 
     # a follow-up that only makes sense after the previous question
     _ask(page, "What do Belarus's neighbors think of the relationship?", "neighbors")
+    # a markdown source has no page image: the passage around the excerpt is shown instead
+    page.wait_for_function("document.querySelector('#page-info .passage') !== null")
+    assert "<mark>" in page.inner_html("#page-info .passage")
+    assert not page.is_visible("#page-image")
     follow_up = _ask(page, "and what about Poland?", "Poland")
     assert "Searched for: What do Belarus's neighbors think of the relationship? and what about Poland?" in follow_up
 
     new_pdf = pdfs.write_pdf(docs.parent / "bison.pdf", [["Wildlife notes"], [BISON]])
     page.get_by_role("tab", name="Documents").click()
+    fake = docs.parent / "fake.pdf"
+    fake.write_text("this is not a PDF", encoding="utf-8")
+    page.set_input_files("#upload input[type=file]", str(fake))
+    page.wait_for_function("document.body.innerText.includes('is named .pdf but is not a PDF')", timeout=60_000)
+    assert "Traceback" not in page.inner_text("body")
+    assert not (docs / "fake.pdf").exists()
     page.set_input_files("#upload input[type=file]", str(new_pdf))
     page.wait_for_function("document.querySelector('#build-log').innerText.includes('Added bison.pdf')", timeout=60_000)
     page.click("#rebuild")
