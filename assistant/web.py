@@ -1,14 +1,10 @@
-"""The web chat (Gradio only): every answer, page and document operation goes through Assistant.
-
-Anything from a user or a document is escaped before it reaches the page: questions and excerpts
-are shown as text, never rendered as HTML or markdown.
-"""
+"""The web chat (Gradio only): every answer, page and document operation goes through Assistant,
+and everything shown is made safe by render.py."""
 
 from __future__ import annotations
 
 import html
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +14,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 from gradio.events import api as expose_api  # noqa: E402
 
-from .answer import NOT_COVERED
 from .app import Assistant
 from .build import describe
-from .errors import AssistantError, IndexMissingError
+from .errors import AssistantError
 from .examples import example_questions
-from .types import Answer, Citation, answer_to_json, hit_to_json, page_reference
+from .render import answer_markdown, as_text, citation_label, passage_html, sources_html, status_markdown
+from .types import answer_to_json, hit_to_json
 
 # System fonts only: Gradio's default theme would have the browser fetch fonts from Google.
 THEME = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel
-PASSAGE_CHARS = 1200  # text shown around an excerpt from a text or markdown document
 
 CSS = """
 .source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; margin-bottom: 10px; }
@@ -52,71 +46,6 @@ document.addEventListener("click", (event) => {
   if (input) input.click();
 });
 </script>"""
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_MARKER = re.compile(r"\\\[(\d+)\\\]")
-
-
-def as_text(text: str) -> str:
-    """Markdown that renders exactly `text`: HTML escaped, markdown syntax backslashed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def answer_markdown(answer: Answer) -> str:
-    """The answer for the chat, with each [n] a link that shows citation n."""
-    if not answer.covered:
-        return as_text(NOT_COVERED)
-    body = _MARKER.sub(lambda m: f'<a href="#source-{m.group(1)}">[{m.group(1)}]</a>', as_text(answer.text))
-    if answer.query != answer.question:
-        body += f"\n\n<small>Searched for: {as_text(answer.query)}</small>"
-    return body
-
-
-def citation_label(citation: Citation) -> str:
-    where = page_reference(citation.page_label, citation.page_start, citation.page_end)
-    return f"[{citation.key}] {citation.document}, {where}"
-
-
-def sources_html(answer: Answer, page_texts: dict[tuple[str, int], str]) -> str:
-    """One card per citation: where it is, its score, and the excerpt highlighted in its context."""
-    if not answer.citations:
-        return "<p class='low'>No passages found.</p>"
-    intro = "" if answer.covered else "<p class='low'>Closest passages (below the relevance floor):</p>"
-    cards = []
-    for c in answer.citations:
-        text = page_texts[(c.document, c.page_start)]
-        before = text[max(0, c.char_start - CONTEXT_CHARS) : c.char_start]
-        after = text[c.char_end : c.char_end + CONTEXT_CHARS]
-        section = f" · {html.escape(c.section)}" if c.section else ""
-        cards.append(
-            f"<div class='source' id='source-{c.key}'>"
-            f"<div class='source-head'><span class='source-key'>[{c.key}]</span>"
-            f"<b>{html.escape(c.document)}</b> · {page_reference(c.page_label, c.page_start, c.page_end)}{section}"
-            f" <span class='source-meta'>· relevance {c.score:.2f}</span></div>"
-            f"<div class='source-text'>{'…' if len(before) == CONTEXT_CHARS else ''}{html.escape(before)}"
-            f"<mark>{html.escape(c.excerpt)}</mark>{html.escape(after)}{'…' if len(after) == CONTEXT_CHARS else ''}"
-            "</div></div>"
-        )
-    return intro + "".join(cards)
-
-
-def status_markdown(assistant: Assistant) -> str:
-    try:
-        status = assistant.status()
-    except IndexMissingError:
-        return "No index yet: add documents and press **Rebuild index**."
-    lines = [
-        f"**{status.documents} documents, {status.pages} pages, {status.chunks} passages** · model "
-        f"`{status.model}` · built {status.built_at}",
-        "",
-    ]
-    for source in status.sources:
-        pages = f"{source['pages']} page{'s' * (source['pages'] != 1)}"
-        passages = f"{source['chunks']} passage{'s' * (source['chunks'] != 1)}"
-        lines.append(f"- {as_text(source['path'])}: {pages}, {passages}")
-        lines += [f"  - ⚠ {as_text(w)}" for w in source["warnings"]]
-    lines += [f"- ⚠ not indexed: {as_text(s['reason'])}" for s in status.skipped]
-    return "\n".join(lines)
 
 
 def create_app(assistant: Assistant) -> gr.Blocks:
@@ -150,7 +79,10 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             stored = assistant.stored_index()
         except AssistantError as error:
             raise gr.Error(str(error)) from None
-        page_texts = {(c.document, c.page_start): stored.page(c.document, c.page_start).text for c in answer.citations}
+        page_texts = {}
+        for c in answer.citations:
+            if c.document in stored.pages:  # a rebuild may have swapped the index since the answer
+                page_texts[(c.document, c.page_start)] = stored.page(c.document, c.page_start).text
         history = history + [
             {"role": "user", "content": as_text(question)},
             {"role": "assistant", "content": answer_markdown(answer)},
@@ -203,12 +135,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             url = f"/gradio_api/file={html.escape(str(path.resolve()))}#page={cited['page']}"
             note = "" if found else " <span class='low'>(the excerpt could not be located on the page image)</span>"
             return image, f"{title} · <a href='{url}' target='_blank'>open the PDF at this page</a>{note}</p>"
-        start, end = cited["char_start"], cited["char_end"]
-        text = page.text
-        before = text[max(0, start - PASSAGE_CHARS) : start]
-        after = text[end : end + PASSAGE_CHARS]
-        passage = f"{html.escape(before)}<mark>{html.escape(text[start:end])}</mark>{html.escape(after)}"
-        return None, f"{title}</p><div class='passage'>{passage}</div>"
+        return None, f"{title}</p>{passage_html(page.text, cited['char_start'], cited['char_end'])}"
 
     def add_files(files: list[str] | None) -> tuple[str, Any]:
         added, failed = [], []

@@ -8,7 +8,7 @@ from assistant import Assistant, ConfigError, DocumentError
 from assistant.cli import read_auth
 from assistant.conversation import is_follow_up, standalone_query
 from assistant.uploads import add_document, remove_document, safe_name
-from assistant.web import as_text
+from assistant.render import as_text
 
 from . import pdfs
 
