@@ -21,19 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+from timing import percentiles  # bench/ is on sys.path when a script in it runs
 
 from assistant import Assistant, Settings
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "shared/eval/docugami-sec10q/qna_subset_AAPL_AMZN_NVDA.csv"
 THROUGHPUT_SAMPLE = 256  # texts encoded by both paths for the throughput comparison
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(float(np.percentile(samples, 50)) * 1000, 1),
-        "p95": round(float(np.percentile(samples, 95)) * 1000, 1),
-    }
 
 
 def main() -> None:
@@ -108,7 +101,7 @@ def main() -> None:
                 "stage_seconds": {k: round(v, 2) for k, v in report.timings.items()},
                 "pages_per_second_ingest": round(report.pages / report.timings["ingest"], 1),
                 "build_embedded_texts": {"chunks": report.chunks, "sentences": sentences},
-            "build_embed_texts_per_second": round(embed_rate, 1),
+                "build_embed_texts_per_second": round(embed_rate, 1),
                 "no_change_rebuild_seconds": {
                     "in_process": round(in_process, 3),
                     "fresh_process": round(fresh_process, 2),

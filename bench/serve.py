@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
-import numpy as np
+from timing import percentiles  # bench/ is on sys.path when a script in it runs
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -35,13 +35,6 @@ QUESTIONS = [
     "Who sponsored the research?",
     "Can Minsk still act as a mediator?",
 ]
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(float(np.percentile(samples, 50)) * 1000, 1),
-        "p95": round(float(np.percentile(samples, 95)) * 1000, 1),
-    }
 
 
 def main() -> None:
