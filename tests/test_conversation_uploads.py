@@ -7,8 +7,8 @@ import pytest
 from assistant import Assistant, ConfigError, DocumentError
 from assistant.cli import read_auth
 from assistant.conversation import is_follow_up, standalone_query
-from assistant.uploads import add_document, remove_document, safe_name
 from assistant.render import as_text
+from assistant.uploads import add_document, remove_document, safe_name
 
 from . import pdfs
 
