@@ -21,7 +21,7 @@ from . import retrieve, store, uploads
 from .build import BuildProgress, BuildReport, build
 from .config import Settings
 from .conversation import standalone_query
-from .errors import DocumentError, IndexMissingError, QuestionError
+from .errors import DocumentError, IndexMismatchError, IndexMissingError, QuestionError
 from .types import Answer, Hit
 
 if TYPE_CHECKING:
@@ -106,6 +106,11 @@ class Assistant:
         query = standalone_query(question, previous_queries)
         hits, query_vector = self._search(query, top_k)
         stored = self.stored_index()
+        if not stored.manifest.get("sentence_vectors", True):
+            raise IndexMismatchError(
+                f"The index in {self.settings.index_dir}/ was built for search only (as `assistant eval` builds "
+                "them), so it cannot answer — rebuild it with: assistant index --rebuild"
+            )
         answer = extractive.extract(
             query,
             hits,

@@ -115,11 +115,13 @@ def build(
     rebuild: bool = False,
     progress: BuildProgress | None = None,
     load_embedder: Callable[[], Embedder] | None = None,
+    sentence_vectors: bool = True,
 ) -> BuildReport:
     """Bring the index in settings.index_dir up to date with settings.docs_dir.
 
     `load_embedder` gives the model when something must be embedded (default: load
-    settings.model); a build with nothing new to read never calls it."""
+    settings.model); a build with nothing new to read never calls it. `sentence_vectors=False`
+    builds a search-only index (half the embedding work; `assistant eval` uses it): it cannot answer."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     docs_dir, index_dir = settings.docs_dir, settings.index_dir
@@ -128,10 +130,13 @@ def build(
         from .embedding import model_id
 
         model = model_id(settings.model)
-        old, reason = _previous(index_dir, model, settings, rebuild)
+        old, reason = _previous(index_dir, model, settings, rebuild, sentence_vectors)
         plan = _plan(files, old)
         nothing_new = not (plan.changed or plan.added or plan.removed)
-        if old and nothing_new and sorted(plan.failed) == sorted(s["path"] for s in old["skipped"]):
+        # BM25 is rebuilt from the stored chunks by every build, so new BM25 settings need a write, not
+        # a re-embedding.
+        same_lexical = old is not None and old.get("lexical") == LEXICAL_SETTINGS
+        if old and nothing_new and same_lexical and sorted(plan.failed) == sorted(s["path"] for s in old["skipped"]):
             counts = old["counts"]
             return BuildReport(
                 unchanged=tuple(plan.unchanged),
@@ -170,7 +175,7 @@ def build(
         if not documents and not plan.unchanged:
             raise NoDocumentsError(_nothing_to_index(docs_dir, skipped))
 
-        new = _embed(documents, settings, load_embedder, progress, timings)
+        new = _embed(documents, settings, load_embedder, progress, timings, sentence_vectors)
 
         tick = time.perf_counter()
         parts = [new]
@@ -193,6 +198,7 @@ def build(
             "model": {"name": model, "dimension": int(merged.vectors.shape[1])},
             "chunking": settings.chunking,
             "lexical": LEXICAL_SETTINGS,
+            "sentence_vectors": sentence_vectors,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "documents": sorted(entries, key=lambda e: e["path"]),
             "skipped": [
@@ -232,6 +238,7 @@ def _embed(
     load_embedder: Callable[[], Embedder] | None,
     progress: BuildProgress | None,
     timings: dict[str, float],
+    with_sentences: bool,
 ) -> store.Embedded:
     """Chunk and embed the documents read in this build; the model is loaded only when there are some."""
     if not documents:
@@ -255,16 +262,20 @@ def _embed(
     # Sentences are embedded too, once each (overlapping chunks share some), so that answering a
     # question needs no model call beyond the query: it costs about as much again as the chunks.
     pages = {d.path: d.pages for d in documents}
-    sentences = list(dict.fromkeys((c.document, *span) for c in chunks for span in c.sentences))
+    sentences = list(dict.fromkeys((c.document, *span) for c in chunks for span in c.sentences if with_sentences))
     texts = [c.search_text for c in chunks] + [pages[d][p - 1].text[s:e] for d, p, s, e in sentences]
     vectors = embedder.embed_texts(texts, report)
     row = {key: len(chunks) + i for i, key in enumerate(sentences)}
-    sentence_vectors = [vectors[[row[(c.document, *span)] for span in c.sentences]] for c in chunks]
+    sentence_vectors = [
+        vectors[[row[(c.document, *span)] for span in c.sentences if with_sentences]] for c in chunks
+    ]
     timings["embed"] = time.perf_counter() - tick
     return store.Embedded(chunks, vectors[: len(chunks)], sentence_vectors)
 
 
-def _previous(index_dir: Path, model: str, settings: Settings, rebuild: bool) -> tuple[dict[str, Any] | None, str]:
+def _previous(
+    index_dir: Path, model: str, settings: Settings, rebuild: bool, sentence_vectors: bool
+) -> tuple[dict[str, Any] | None, str]:
     """The live manifest to build on, or None with the reason everything must be rebuilt."""
     try:
         old = store.read_manifest(index_dir)
@@ -280,8 +291,8 @@ def _previous(index_dir: Path, model: str, settings: Settings, rebuild: bool) ->
         return None, f"the model changed ({old['model']['name']} -> {model})"
     if old["chunking"] != settings.chunking:
         return None, f"the chunking settings changed ({old['chunking']} -> {settings.chunking})"
-    if old.get("lexical") != LEXICAL_SETTINGS:
-        return None, "the BM25 settings changed"
+    if old.get("sentence_vectors", True) != sentence_vectors:
+        return None, "answers need sentence vectors" if sentence_vectors else "a search-only index was asked for"
     return old, ""
 
 

@@ -96,6 +96,23 @@ def _parser() -> argparse.ArgumentParser:
         help="require this login; or name a file of USER:PASSWORD lines in ASSISTANT_AUTH_FILE",
     )
     serve.set_defaults(run=_serve)
+
+    evaluate = commands.add_parser(
+        "eval", parents=[common], help="measure retrieval on a benchmark or a question file (own index, cached)"
+    )
+    kinds = evaluate.add_subparsers(dest="kind", required=True, metavar="KIND")
+    beir = kinds.add_parser("beir", parents=[common], help="nDCG@10, recall@10/100 and MRR on a BEIR folder")
+    beir.add_argument("folder", type=Path, metavar="DIR", help="holds corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv")
+    beir.add_argument("--split", default="test", help="qrels file to score (default test)")
+    qa = kinds.add_parser("qa", parents=[common], help="document and page hits for a CSV/JSONL question file")
+    qa.add_argument("file", type=Path, metavar="FILE", help="questions with expected documents (and pages)")
+    qa.add_argument("-k", "--k", type=_positive, default=5, metavar="N", help="passages counted as hits (default 5)")
+    qa.add_argument("--show-misses", action="store_true", help="list what was retrieved for each miss")
+    for parser_ in (beir, qa):
+        parser_.add_argument("--cache-dir", type=Path, default=None, help="where eval indexes live (default ~/.cache)")
+        parser_.add_argument("--json", action="store_true", help="print one JSON line")
+    beir.set_defaults(run=_eval_beir)
+    qa.set_defaults(run=_eval_qa)
     return parser
 
 
@@ -122,6 +139,71 @@ def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
         flush=True,
     )
     launch(assistant, host, port, auth)
+    return 0
+
+
+def _eval_beir(assistant: Assistant, args: argparse.Namespace) -> int:
+    from .evaluate import default_cache_dir, eval_beir
+
+    cache = args.cache_dir or default_cache_dir()
+    print(f"Indexing {args.folder}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
+    started = time.perf_counter()
+    with _TerminalProgress() as progress:
+        result = eval_beir(args.folder, args.split, assistant.settings, cache, progress=progress)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({**result.to_json(), "seconds": round(seconds, 1)}))
+        return 0
+    print(
+        f"{result.dataset} ({result.split}): {result.queries} queries over {result.documents} documents "
+        f"({result.chunks} chunks), model {result.model}"
+    )
+    print(f"  nDCG@10    {result.ndcg_at_10:.4f}")
+    print(f"  recall@10  {result.recall_at_10:.4f}")
+    print(f"  recall@100 {result.recall_at_100:.4f}")
+    print(f"  MRR        {result.mrr:.4f}")
+    print(f"Index {result.build_seconds:.1f} s, search {result.search_seconds:.1f} s, total {seconds:.1f} s.")
+    return 0
+
+
+def _eval_qa(assistant: Assistant, args: argparse.Namespace) -> int:
+    from .evaluate import default_cache_dir, eval_qa
+
+    if getattr(args, "docs", None) is None and not os.environ.get(ENV_VARS["docs_dir"]):
+        raise ConfigError("assistant eval qa needs the documents the questions are about: add --docs DIR")
+    cache = args.cache_dir or default_cache_dir()
+    print(f"Indexing {args.docs}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
+    started = time.perf_counter()
+    with _TerminalProgress() as progress:
+        result = eval_qa(args.file, assistant.settings.docs_dir, assistant.settings, cache, args.k, progress=progress)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"file": args.file.name, **result.to_json(args.show_misses), "seconds": round(seconds, 1)}))
+        return 0
+    k = result.k
+    print(f"{args.file.name}: {result.questions} questions")
+    if result.single_document:
+        print(
+            f"  single-document questions ({result.single_document}): document hit@{k} "
+            f"{result.document_hit_at_k:.3f}, MRR {result.mrr:.3f}"
+        )
+    if result.page_hit_at_k is not None:
+        print(
+            f"  with pages ({result.with_pages}): page hit@{k} {result.page_hit_at_k:.3f}, "
+            f"an expected page cited in the answer {result.cited_page_hit:.3f}"
+        )
+    if result.multi_coverage_at_10 is not None:
+        print(
+            f"  multi-document questions ({result.multi_document}): sources in the top 10 "
+            f"{result.multi_coverage_at_10:.3f}"
+        )
+    print(f"Questions scored in {result.seconds:.1f} s, total {seconds:.1f} s.")
+    if args.show_misses:
+        for miss in result.misses:
+            pages = f", pages {', '.join(map(str, miss.pages))}" if miss.pages else ""
+            print(f"\nMISS {miss.question}\n  expected {', '.join(miss.expected)}{pages}; retrieved:")
+            for line in miss.retrieved:
+                print(f"    {line}")
     return 0
 
 
@@ -258,7 +340,7 @@ class _TerminalProgress:
         if stage != self.stage:
             self._close()
             self.stage = stage
-            what = {"reading": f"Reading {total} file(s)", "embedding": f"Embedding {total} chunks"}
+            what = {"reading": f"Reading {total} file(s)", "embedding": f"Embedding {total} passages and sentences"}
             label = what.get(stage, "Writing the index")
             if sys.stderr.isatty() and stage != "writing":
                 from tqdm import tqdm

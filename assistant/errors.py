@@ -9,6 +9,7 @@
      ├── BuildLockedError       another build holds the index lock
      ├── QuestionError          the question cannot be searched (empty)
      ├── ConfigError            an option or setting has a value that cannot work
+     ├── EvalDataError          an evaluation file (BEIR folder, question file) cannot be read
      └── ModelNotFoundError     the embedding model is not on this machine
 
 Only the edges (CLI, web) turn these into messages; anything else propagates as a bug.
@@ -53,6 +54,10 @@ class QuestionError(AssistantError):
 
 
 class ConfigError(AssistantError):
+    pass
+
+
+class EvalDataError(AssistantError):
     pass
 
 

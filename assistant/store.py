@@ -182,7 +182,8 @@ def load(index_dir: Path) -> StoredIndex:
         raise IndexCorruptError(
             f"The index in {index_dir}/ is damaged ({error}) — rebuild it with: assistant index --rebuild"
         ) from error
-    sentence_starts = np.concatenate([[0], np.cumsum([len(c.sentences) for c in chunks])]).astype(np.int64)
+    counts = [len(c.sentences) if manifest.get("sentence_vectors", True) else 0 for c in chunks]
+    sentence_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     if vectors.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
         raise IndexCorruptError(
             f"The index in {index_dir}/ is inconsistent ({vectors.ntotal} vectors for {len(chunks)} chunks) — "

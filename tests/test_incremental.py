@@ -4,8 +4,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from assistant import Assistant, store
+from assistant import Assistant, build, lexical, store
 
 from . import pdfs
 
@@ -129,3 +130,23 @@ def test_a_damaged_index_is_rebuilt_instead_of_copied_from(
     assert report.full_rebuild_reason == "the previous index is damaged, so everything is read again"
     assert report.added == ("a.md", "d.md")
     assert assistant.ask("When was the joint regional grouping of forces created?").citations[0].document == "d.md"
+
+
+def test_new_bm25_settings_rebuild_bm25_without_embedding_again(
+    tmp_path: Path, make_assistant: Callable[..., Assistant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = _docs(tmp_path, {"a.md": A, "b.md": B_OLD})
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    assert assistant.index().up_to_date
+    before = _embedded(assistant)
+    # An upgrade that changes BM25's parameters: the next build writes a new BM25, embeds nothing.
+    changed = {**lexical.SETTINGS, "k1": 1.2}
+    monkeypatch.setattr(lexical, "SETTINGS", changed)
+    monkeypatch.setattr(build, "LEXICAL_SETTINGS", changed)
+    report = assistant.index()
+    assert not report.up_to_date and report.full_rebuild_reason == "" and report.chunks == 2
+    assert _embedded(assistant) == before
+    assert store.read_manifest(tmp_path / "idx")["lexical"]["k1"] == 1.2  # type: ignore[index]
+    assert assistant.search("potash fertiliser")[0].chunk.document == "a.md"
+    assert assistant.index().up_to_date
