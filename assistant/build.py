@@ -133,10 +133,13 @@ def build(
         old, reason = _previous(index_dir, model, settings, rebuild, sentence_vectors)
         plan = _plan(files, old)
         nothing_new = not (plan.changed or plan.added or plan.removed)
-        # BM25 is rebuilt from the stored chunks by every build, so new BM25 settings need a write, not
-        # a re-embedding.
-        same_lexical = old is not None and old.get("lexical") == LEXICAL_SETTINGS
-        if old and nothing_new and same_lexical and sorted(plan.failed) == sorted(s["path"] for s in old["skipped"]):
+        # BM25 is rebuilt from the stored chunks by every build, so new BM25 settings or a new index
+        # format need a write, not a re-embedding.
+        current = old is not None and (old.get("lexical"), old.get("format_version")) == (
+            LEXICAL_SETTINGS,
+            store.FORMAT_VERSION,
+        )
+        if old and nothing_new and current and sorted(plan.failed) == sorted(s["path"] for s in old["skipped"]):
             counts = old["counts"]
             return BuildReport(
                 unchanged=tuple(plan.unchanged),
@@ -207,7 +210,17 @@ def build(
             ],
             "counts": counts,
         }
-        store.write(index_dir, manifest, merged, pages, Lexical.build([c.search_text for c in chunks]))
+        texts: dict[str, list[str]] = {name: [] for name in pages}
+        for chunk in chunks:
+            texts[chunk.document].append(chunk.search_text)
+        store.write(
+            index_dir,
+            manifest,
+            merged,
+            pages,
+            Lexical.build([c.search_text for c in chunks]),
+            Lexical.build([" ".join(texts[name]) for name in pages]),
+        )
         if progress:
             progress("writing", 1, 1)
         timings["write"] = time.perf_counter() - tick
@@ -266,9 +279,7 @@ def _embed(
     texts = [c.search_text for c in chunks] + [pages[d][p - 1].text[s:e] for d, p, s, e in sentences]
     vectors = embedder.embed_texts(texts, report)
     row = {key: len(chunks) + i for i, key in enumerate(sentences)}
-    sentence_vectors = [
-        vectors[[row[(c.document, *span)] for span in c.sentences if with_sentences]] for c in chunks
-    ]
+    sentence_vectors = [vectors[[row[(c.document, *span)] for span in c.sentences if with_sentences]] for c in chunks]
     timings["embed"] = time.perf_counter() - tick
     return store.Embedded(chunks, vectors[: len(chunks)], sentence_vectors)
 
@@ -285,7 +296,7 @@ def _previous(
         return None, ""
     if rebuild:
         return None, "--rebuild was asked for"
-    if old.get("format_version") != store.FORMAT_VERSION:
+    if old.get("format_version") not in store.REUSABLE_FORMATS:
         return None, f"the index format changed ({old.get('format_version')} -> {store.FORMAT_VERSION})"
     if old["model"]["name"] != model:
         return None, f"the model changed ({old['model']['name']} -> {model})"

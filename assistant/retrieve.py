@@ -19,6 +19,11 @@ from .store import StoredIndex
 from .types import Hit
 
 DENSE_WEIGHT = 0.65  # the lexical weight is 1 - DENSE_WEIGHT
+# Added to a passage's fused score, times its document's BM25 score over whole documents divided by
+# the best document's: questions often name their document ("Amazon's Q3 2023 10-Q") in words the
+# passage itself lacks. Docugami single-document questions, source in the top 5: 0.883 -> 0.948;
+# SciFact train nDCG@10 unchanged (0.739). With one document it adds the same to every passage.
+DOCUMENT_WEIGHT = 0.2
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
 
 _WORD = re.compile(r"\w+")
@@ -37,6 +42,11 @@ def search(
     dense = stored.search_vectors(query_vector, depth)
     lexical = stored.lexical.search(question, depth)
     fused = fuse(dense, lexical)
+    if stored.document_lexical is not None:
+        documents = list(stored.pages)
+        found = _normalised(stored.document_lexical.search(question, len(documents)))
+        boost = {documents[row]: DOCUMENT_WEIGHT * score for row, score in found.items()}
+        fused = {row: score + boost.get(stored.chunks[row].document, 0.0) for row, score in fused.items()}
     rows = sorted(fused, key=lambda r: (-fused[r], r))
     if not include_toc:
         rows = [r for r in rows if not stored.chunks[r].is_toc]

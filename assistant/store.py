@@ -11,6 +11,8 @@ Layout of index_dir (also in index/README.md):
         chunks.jsonl    the chunk table
         pages.jsonl     cleaned page texts, which every citation offset refers to
         bm25/           the lexical index over the same rows
+        bm25-documents/ BM25 over whole documents (row i = i-th document of pages.jsonl), to favour
+                        passages of the document a question names
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, Ind
 from .lexical import Lexical
 from .types import Chunk, Heading, Page
 
-FORMAT_VERSION = 2  # 2: sentence vectors beside the chunks
+FORMAT_VERSION = 3  # 2: sentence vectors beside the chunks; 3: document-level BM25
+# Builds of these formats can be carried into a new build (their chunks and vectors are reused);
+# only what is derived from the chunks, BM25 included, is written anew.
+REUSABLE_FORMATS = (2, 3)
 POINTER = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
@@ -43,6 +48,7 @@ SENTENCE_VECTORS = "sentences.npy"
 CHUNKS = "chunks.jsonl"
 PAGES = "pages.jsonl"
 BM25_DIR = "bm25"
+DOCUMENT_BM25_DIR = "bm25-documents"
 BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened it just before a swap
 
 
@@ -75,6 +81,7 @@ class StoredIndex:
     pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
     vectors: Any  # faiss.IndexFlatIP
     lexical: Lexical
+    document_lexical: Lexical | None  # None in a format-2 build being carried into a new one
     sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
 
@@ -142,6 +149,11 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 def check_compatible(manifest: dict[str, Any], index_dir: Path, model: str, chunking: dict[str, int]) -> None:
     """Raise IndexMismatchError when the index was built with other settings than the configured ones."""
+    if manifest.get("format_version") in REUSABLE_FORMATS and manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index in {index_dir}/ was built by an earlier version of the assistant — update it with: "
+            "assistant index (its passages and vectors are kept, nothing is embedded again)"
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
             f"The index in {index_dir}/ has format {manifest.get('format_version')}, this version of the "
@@ -178,6 +190,7 @@ def load(index_dir: Path) -> StoredIndex:
             row["headings"] = tuple(Heading(offset, title) for offset, title in row["headings"])
             pages.setdefault(document, []).append(Page(**row))
         lexical = Lexical.load(build / BM25_DIR)
+        document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexCorruptError(
             f"The index in {index_dir}/ is damaged ({error}) — rebuild it with: assistant index --rebuild"
@@ -196,6 +209,7 @@ def load(index_dir: Path) -> StoredIndex:
         {d: tuple(p) for d, p in pages.items()},
         vectors,
         lexical,
+        document_lexical,
         sentence_matrix,
         sentence_starts,
     )
@@ -223,6 +237,7 @@ def write(
     embedded: Embedded,
     pages: dict[str, Sequence[Page]],
     lexical: Lexical,
+    document_lexical: Lexical,
 ) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
 
@@ -244,6 +259,7 @@ def write(
     _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in embedded.chunks))
     _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in pages.items() for page in ps))
     lexical.save(staging / BM25_DIR)
+    document_lexical.save(staging / DOCUMENT_BM25_DIR)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     manifest = dict(manifest, format_version=FORMAT_VERSION)
     manifest["files"] = {

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, QuestionError
+from assistant import Assistant, QuestionError, retrieve
 from assistant.embedding import Embedder
 
 
@@ -30,8 +30,20 @@ def test_search_returns_ranked_hits_best_first(golden_assistant: Assistant) -> N
     assert [h.rank for h in hits] == [1, 2, 3, 4]
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert hits[0].chunk.document == "report.pdf" and hits[0].chunk.page_start == 4
-    # found by both retrievers, so fused above anything only one of them found
-    assert hits[0].score > 1 / 61
+    # first for both retrievers, in the document that matches best: the full weight of each
+    assert hits[0].score == pytest.approx(1.0 + retrieve.DOCUMENT_WEIGHT)
+
+
+def test_fusion_weighs_scores_divided_by_each_retrievers_best() -> None:
+    dense = [(1, 0.8), (2, 0.4), (3, 0.2)]
+    lexical = [(2, 10.0), (4, 5.0)]
+    fused = retrieve.fuse(dense, lexical, dense_weight=0.6)
+    # dense / 0.8 -> 1, 0.5, 0.25; BM25 / 10 -> 1, 0.5; a row one list lacks gets that list's lowest.
+    assert fused == pytest.approx(
+        {1: 0.6 * 1 + 0.4 * 0.5, 2: 0.6 * 0.5 + 0.4 * 1, 3: 0.6 * 0.25 + 0.4 * 0.5, 4: 0.6 * 0.25 + 0.4 * 0.5}
+    )
+    assert retrieve.fuse(dense, []) == pytest.approx({1: 0.65, 2: 0.325, 3: 0.1625})
+    assert retrieve.fuse([], []) == {}
 
 
 def test_near_duplicate_passages_are_shown_once(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:

@@ -1,5 +1,7 @@
 """Incremental rebuilds: only what changed is read and embedded, and answers follow the change."""
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, build, lexical, store
+from assistant.errors import IndexMismatchError
 
 from . import pdfs
 
@@ -150,3 +153,29 @@ def test_new_bm25_settings_rebuild_bm25_without_embedding_again(
     assert store.read_manifest(tmp_path / "idx")["lexical"]["k1"] == 1.2  # type: ignore[index]
     assert assistant.search("potash fertiliser")[0].chunk.document == "a.md"
     assert assistant.index().up_to_date
+
+
+def test_an_index_of_the_previous_format_is_upgraded_without_embedding_again(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs = _docs(tmp_path, {"a.md": A, "b.md": B_OLD})
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    # Make it what format 2 wrote: no document-level BM25.
+    build_dir = store.current_build(tmp_path / "idx")
+    assert build_dir is not None
+    shutil.rmtree(build_dir / store.DOCUMENT_BM25_DIR)
+    manifest = json.loads((build_dir / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest["format_version"] = 2
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if not k.startswith(store.DOCUMENT_BM25_DIR)}
+    (build_dir / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+    fresh = make_assistant(docs, tmp_path / "idx")
+    with pytest.raises(IndexMismatchError, match="update it with: assistant index"):
+        fresh.search("potash")
+    before = _embedded(fresh)
+    report = fresh.index()
+    assert not report.up_to_date and report.full_rebuild_reason == "" and report.unchanged == ("a.md", "b.md")
+    assert _embedded(fresh) == before
+    assert fresh.stored_index().document_lexical is not None
+    assert fresh.search("potash fertiliser")[0].chunk.document == "a.md"
