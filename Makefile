@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: chat test setup lint bench
+.PHONY: chat test setup lint bench quality
 
 chat: $(STAMP)
 	$(BIN)/assistant serve
@@ -37,3 +37,7 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	$(BIN)/python bench/build_and_search.py ../shared/eval/docugami-sec10q/docs
 	$(BIN)/python bench/serve.py
+
+# Retrieval quality on SciFact, the Docugami 10-Q questions and the page-labelled questions (README table).
+quality: $(STAMP)
+	$(BIN)/python bench/quality.py
