@@ -19,7 +19,7 @@ PAGE_DOCUMENT = "2023 Q1 AMZN.pdf"
 DOCUMENT_HIT_AT_5_FLOOR = 0.89  # measured 72/77 = 0.935 (0.870 before the document-level BM25)
 MULTI_COVERAGE_FLOOR = 0.80  # measured 0.865 of the sources of multi-document questions in the top 10
 PAGE_HIT_AT_5_FLOOR = 0.90  # measured 63/66 = 0.955
-CITED_PAGE_FLOOR = 0.74  # measured 53/66 = 0.803: the answer quotes an expected page
+CITED_PAGE_FLOOR = 0.82  # measured 59/66 = 0.894 (0.803 before answer.RANK_WEIGHT): the answer quotes an expected page
 
 
 @pytest.mark.slow
