@@ -109,7 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     qa.add_argument("-k", "--k", type=_positive, default=5, metavar="N", help="passages counted as hits (default 5)")
     qa.add_argument("--show-misses", action="store_true", help="list what was retrieved for each miss")
     for parser_ in (beir, qa):
-        parser_.add_argument("--cache-dir", type=Path, default=None, help="where eval indexes live (default ~/.cache)")
+        parser_.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="where eval indexes live (default ~/.cache/assistant/eval)",
+        )
         parser_.add_argument("--json", action="store_true", help="print one JSON line")
     beir.set_defaults(run=_eval_beir)
     qa.set_defaults(run=_eval_qa)
