@@ -1,4 +1,5 @@
-"""Texts -> unit vectors with a sentence-transformers model. The only module importing sentence-transformers.
+"""Texts -> unit vectors with a sentence-transformers model. The only module importing sentence-transformers
+(models of the bundled model's plain layout run through mean_pooling.py, which gives the same vectors).
 
 sentence-transformers costs seconds to import, so it is imported when a model is first loaded,
 never at module import: commands that embed nothing stay instant.
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import mean_pooling
 from .config import DEFAULT_MODEL, DEFAULT_MODEL_ALIASES
 from .errors import ModelNotFoundError
 
@@ -101,12 +103,16 @@ def _load(path: str, requested: str) -> Any:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     try:
+        fast = mean_pooling.load(path) if Path(path).is_dir() else None
+        if fast is not None:
+            return fast
+        from sentence_transformers import SentenceTransformer
+
         return SentenceTransformer(path, device="cpu")
     except (OSError, ValueError) as error:
         raise ModelNotFoundError(
