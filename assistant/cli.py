@@ -178,10 +178,11 @@ def _eval_qa(assistant: Assistant, args: argparse.Namespace) -> int:
     if getattr(args, "docs", None) is None and not os.environ.get(ENV_VARS["docs_dir"]):
         raise ConfigError("assistant eval qa needs the documents the questions are about: add --docs DIR")
     cache = args.cache_dir or default_cache_dir()
-    print(f"Indexing {args.docs}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
+    docs = assistant.settings.docs_dir
+    print(f"Indexing {docs}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
     started = time.perf_counter()
     with _TerminalProgress() as progress:
-        result = eval_qa(args.file, assistant.settings.docs_dir, assistant.settings, cache, args.k, progress=progress)
+        result = eval_qa(args.file, docs, assistant.settings, cache, args.k, progress=progress)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({"file": args.file.name, **result.to_json(args.show_misses), "seconds": round(seconds, 1)}))
