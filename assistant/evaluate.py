@@ -69,7 +69,7 @@ def eval_beir(
     rank documents by their best passage for every judged query of the split."""
     data = read_beir(folder, split)
     settings = settings or Settings.from_env()
-    work = _work_dir(cache_dir, "beir", folder, settings)
+    work = work_dir(cache_dir, "beir", folder, settings)
     names = _write_corpus(data, work / "docs")
     assistant = Assistant(replace(settings, docs_dir=work / "docs", index_dir=work / "index"), embedder)
     report = build(
@@ -164,7 +164,7 @@ def eval_qa(
     """Index docs_dir in the cache folder, then score every question of the file."""
     questions = read_questions(questions_file)
     settings = settings or Settings.from_env()
-    work = _work_dir(cache_dir, "qa", docs_dir, settings)
+    work = work_dir(cache_dir, "qa", docs_dir, settings)
     assistant = Assistant(replace(settings, docs_dir=docs_dir, index_dir=work / "index"), embedder)
     assistant.index(progress=progress)
     return score_questions(assistant, questions, k)
@@ -231,7 +231,7 @@ def _pages(hit: Hit) -> str:
     return page_reference(hit.chunk.page_label, hit.chunk.page_start, hit.chunk.page_end)
 
 
-def _work_dir(cache_dir: Path | None, kind: str, source: Path, settings: Settings) -> Path:
+def work_dir(cache_dir: Path | None, kind: str, source: Path, settings: Settings) -> Path:
     """One cache folder per evaluated source and model, so runs with other models do not evict it."""
     from .embedding import model_id
 

@@ -39,10 +39,17 @@ class Lexical:
         self.retriever = retriever
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> Lexical:
+    def build(cls, texts: Sequence[str], k1: float | None = None, b: float | None = None) -> Lexical:
+        """BM25 over the texts with SETTINGS (k1 and b may be overridden: bench/tune_retrieval.py)."""
         import bm25s
 
-        lexical = cls(bm25s.BM25(method=SETTINGS["method"], k1=SETTINGS["k1"], b=SETTINGS["b"]))
+        lexical = cls(
+            bm25s.BM25(
+                method=SETTINGS["method"],
+                k1=SETTINGS["k1"] if k1 is None else k1,
+                b=SETTINGS["b"] if b is None else b,
+            )
+        )
         lexical.retriever.index(_tokenize(texts, return_ids=True), show_progress=False)
         return lexical
 

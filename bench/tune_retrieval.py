@@ -22,7 +22,7 @@ from assistant import metrics, retrieve, store
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.evalsets import read_beir
-from assistant.evaluate import _work_dir, default_cache_dir
+from assistant.evaluate import default_cache_dir, work_dir
 from assistant.lexical import Lexical
 
 Ranking = list[tuple[int, float]]
@@ -73,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     data = read_beir(args.folder, args.split)
     settings = Settings()
-    work = _work_dir(default_cache_dir(), "beir", args.folder, settings)
+    work = work_dir(default_cache_dir(), "beir", args.folder, settings)
     stored = store.load(work / "index")
     names = {f"{p.stem}.md": p.stem for p in (work / "docs").glob("*.md")}
     doc_of = [names.get(c.document, c.document) for c in stored.chunks]
@@ -82,7 +82,7 @@ def main() -> None:
     vectors = embedder.embed_texts([data.queries[q] for q in qids])
     dense = {q: stored.search_vectors(v, args.depth) for q, v in zip(qids, vectors, strict=True)}
     texts = [c.search_text for c in stored.chunks]
-    lexical_variants = {f"k1={k1} b={b}": _bm25(texts, k1, b) for k1, b in ((1.5, 0.75), (0.9, 0.4))}
+    lexical_variants = {f"k1={k1} b={b}": Lexical.build(texts, k1, b) for k1, b in ((1.5, 0.75), (0.9, 0.4))}
 
     def score(rankings: dict[str, dict[int, float]], doc_score: str = "max") -> float:
         values = []
@@ -129,16 +129,6 @@ def main() -> None:
                     moved /= np.linalg.norm(moved)
                     prf[q] = fuse(stored.search_vectors(moved, args.depth), bm25[q])
                 print(f"  prf top={top} beta={beta} {label:<18}{score(prf):.4f}", flush=True)
-
-
-def _bm25(texts: list[str], k1: float, b: float) -> Lexical:
-    import bm25s
-
-    from assistant.lexical import _tokenize
-
-    lexical = Lexical(bm25s.BM25(method="lucene", k1=k1, b=b))
-    lexical.retriever.index(_tokenize(texts, return_ids=True), show_progress=False)
-    return lexical
 
 
 if __name__ == "__main__":
