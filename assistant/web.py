@@ -60,6 +60,11 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
         )
 
+    def serve_only_indexed() -> None:
+        """Gradio's file route serves `allowed_paths`: exactly the indexed documents' own files, updated
+        whenever the index changes, so no other file (in the documents folder or anywhere) is reachable."""
+        demo.allowed_paths = indexed_files(assistant)
+
     def examples() -> list[str]:
         try:
             return example_questions(assistant.stored_index().pages)
@@ -131,17 +136,18 @@ def create_app(assistant: Assistant) -> gr.Blocks:
         if path.suffix.lower() == ".pdf" and path.is_file():
             from .pages import render_page
 
+            serve_only_indexed()
             image, found = render_page(path, cited["page"], cited["excerpt"])
             url = f"/gradio_api/file={html.escape(str(path.resolve()))}#page={cited['page']}"
             note = "" if found else " <span class='low'>(the excerpt could not be located on the page image)</span>"
             return image, f"{title} · <a href='{url}' target='_blank'>open the PDF at this page</a>{note}</p>"
         return None, f"{title}</p>{passage_html(page.text, cited['char_start'], cited['char_end'])}"
 
-    def add_files(files: list[str] | None) -> tuple[str, Any]:
+    def add_files(files: list[str] | None, replace: bool) -> tuple[str, Any]:
         added, failed = [], []
         for file in files or []:
             try:
-                added.append(assistant.add_document(Path(file), Path(file).name))
+                added.append(assistant.add_document(Path(file), Path(file).name, replace_existing=replace))
             except AssistantError as error:
                 failed.append(str(error))
         if failed and not added:
@@ -173,6 +179,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             result = assistant.index(progress=report)
         except AssistantError as error:
             raise gr.Error(str(error)) from None
+        serve_only_indexed()
         return f"```\n{describe(result)}\n```", status_markdown(assistant)
 
     def pick_example(selected: gr.SelectData) -> str:
@@ -189,9 +196,11 @@ def create_app(assistant: Assistant) -> gr.Blocks:
     def rebuild_api() -> str:
         """Bring the index up to date with the documents folder; returns the build report."""
         try:
-            return describe(assistant.index())
+            report = describe(assistant.index())
         except AssistantError as error:
             raise gr.Error(str(error)) from None
+        serve_only_indexed()
+        return report
 
     def search_api(question: str, top_k: int = 5) -> dict[str, Any]:
         """The passages that best match a question, best first, with their scores."""
@@ -255,6 +264,9 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                             file_types=[".pdf", ".txt", ".md"],
                             elem_id="upload",
                         )
+                        replace_existing = gr.Checkbox(
+                            value=False, label="Replace a document of the same name", elem_id="replace"
+                        )
                         with gr.Row():
                             remove_choice = gr.Dropdown(label="Remove a document", choices=files_in_folder(), scale=3)
                             remove = gr.Button("Remove", scale=1)
@@ -283,7 +295,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             [chatbot, queries, sources, picker, citations, page_image, page_info],
             api_visibility="private",
         )
-        upload.upload(add_files, upload, [build_log, remove_choice], api_visibility="private")
+        upload.upload(add_files, [upload, replace_existing], [build_log, remove_choice], api_visibility="private")
         remove.click(remove_file, remove_choice, [build_log, remove_choice], api_visibility="private")
         rebuild_button.click(
             rebuild_with_progress, None, [build_log, status], api_visibility="private", concurrency_limit=1
@@ -295,6 +307,15 @@ def create_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
+def indexed_files(assistant: Assistant) -> list[str]:
+    """The absolute paths of the indexed documents (none when there is no usable index)."""
+    try:
+        names = list(assistant.stored_index().pages)
+    except AssistantError:
+        return []
+    return [str(assistant.document_path(name).resolve()) for name in names]
+
+
 def launch(assistant: Assistant, host: str, port: int, auth: list[tuple[str, str]] | None) -> None:
     demo = create_app(assistant)
     # Several people may ask at once; the model and index are shared, so answers run in threads.
@@ -303,7 +324,9 @@ def launch(assistant: Assistant, host: str, port: int, auth: list[tuple[str, str
         server_name=host,
         server_port=port,
         auth=auth,
-        allowed_paths=[str(assistant.settings.docs_dir.resolve())],
+        allowed_paths=indexed_files(assistant),
+        # Gradio refuses larger uploads before storing them; add_document checks the same limit.
+        max_file_size=assistant.settings.max_upload_mb * 10**6,
         theme=THEME,
         css=CSS,
         head=HEAD,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, ConfigError, DocumentError
+from assistant import Assistant, ConfigError, DocumentError, Settings
 from assistant.cli import read_auth
 from assistant.conversation import is_follow_up, standalone_query
 from assistant.render import as_text
@@ -64,22 +64,39 @@ def test_uploaded_names_cannot_leave_the_folder(name: str, safe: str) -> None:
 def test_uploads_are_checked_by_content_and_never_overwrite(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     source = pdfs.write_pdf(tmp_path / "upload.bin", [["A real PDF."]])
-    assert add_document(docs, source, "../weird name.txt") == "weird name.pdf"  # content says PDF
+    limit = 10**6
+    assert add_document(docs, source, "../weird name.txt", max_bytes=limit) == "weird name.pdf"  # content says PDF
+    other = pdfs.write_pdf(tmp_path / "other.bin", [["Another PDF."]])
     with pytest.raises(DocumentError, match="already indexed — remove it first"):
-        add_document(docs, source, "weird name.pdf")
+        add_document(docs, other, "weird name.pdf", max_bytes=limit)
+    assert (docs / "weird name.pdf").read_bytes() == source.read_bytes()
+    assert add_document(docs, other, "weird name.pdf", max_bytes=limit, replace=True) == "weird name.pdf"
+    assert (docs / "weird name.pdf").read_bytes() == other.read_bytes()  # replaced, as confirmed
     fake = tmp_path / "fake.pdf"
     fake.write_text("not a pdf", encoding="utf-8")
     with pytest.raises(DocumentError, match="fake.pdf: is named .pdf but is not a PDF — upload the real PDF"):
-        add_document(docs, fake, "fake.pdf")
+        add_document(docs, fake, "fake.pdf", max_bytes=limit)
     binary = tmp_path / "tool.exe"
     binary.write_bytes(bytes(range(256)) * 10)
     with pytest.raises(DocumentError, match="is neither a PDF nor plain text"):
-        add_document(docs, binary, "tool.exe")
+        add_document(docs, binary, "tool.exe", max_bytes=limit)
     big = tmp_path / "big.txt"
     big.write_text("x" * 2000, encoding="utf-8")
-    with pytest.raises(DocumentError, match="over the 0 MB upload limit"):
+    with pytest.raises(DocumentError, match=r"big.txt: is 0.002 MB, over the 0.001 MB upload limit — copy it"):
         add_document(docs, big, "big.txt", max_bytes=1000)
     assert sorted(p.name for p in docs.iterdir()) == ["weird name.pdf"]
+
+
+def test_the_upload_limit_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "1")
+    assistant = Assistant(Settings.from_env(docs_dir=tmp_path / "docs"))
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 250_000, encoding="utf-8")  # 1.25 MB
+    with pytest.raises(DocumentError, match="big.txt: is 1.25 MB, over the 1 MB upload limit"):
+        assistant.add_document(big, "big.txt")
+    monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "lots")
+    with pytest.raises(ConfigError, match="ASSISTANT_MAX_UPLOAD_MB must be a whole number of at least 1, got 'lots'"):
+        Settings.from_env()
 
 
 def test_removal_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
@@ -100,7 +117,16 @@ def test_logins_from_the_option_or_a_file(tmp_path: Path) -> None:
     assert read_auth("reader:pass:with:colons", None) == [("reader", "pass:with:colons")]
     users = tmp_path / "users"
     users.write_text("# team\nann:one\n\nbob:two\n", encoding="utf-8")
+    users.chmod(0o640)
+    with pytest.raises(ConfigError) as raised:
+        read_auth(None, str(users))
+    assert str(raised.value) == (
+        f"{users} holds secrets but other users can read or change it (mode 640) — restrict it with: chmod 600 {users}"
+    )
+    users.chmod(0o600)
     assert read_auth(None, str(users)) == [("ann", "one"), ("bob", "two")]
+    with pytest.raises(ConfigError, match="Cannot read .*missing .No such file or directory. — check ASSISTANT_AUTH"):
+        read_auth(None, str(tmp_path / "missing"))
     assert read_auth(None, None) is None
     with pytest.raises(ConfigError, match="A login must look like USER:PASSWORD"):
         read_auth("nopassword", None)

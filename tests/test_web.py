@@ -230,20 +230,92 @@ def test_login_is_required_when_asked_for(tmp_path: Path) -> None:
     with serving(docs, tmp_path / "idx", "--auth", "reader:s3cret pass") as (url, _):
         assert httpx.get(f"{url}gradio_api/info").status_code == 401
         assert httpx.post(f"{url}gradio_api/api/ask", json={"data": ["watershed", 5]}).status_code == 401
+        wrong = httpx.post(f"{url}login", data={"username": "reader", "password": "guess-0f3a"})
+        assert wrong.status_code >= 400
         result = Client(url, auth=("reader", "s3cret pass"), verbose=False).predict(
             "What was the watershed year?", 5, api_name="/ask"
         )
         assert "2020" in result["answer"]
+    log = next(tmp_path.glob("serve-*.log")).read_text(encoding="utf-8")
+    assert "s3cret" not in log and "guess-0f3a" not in log  # no password, right or wrong, is logged
 
 
-def test_binding_beyond_loopback_without_login_warns(tmp_path: Path) -> None:
+def test_binding_beyond_loopback_needs_a_login_or_an_explicit_opt_out(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
-    with serving(docs, tmp_path / "idx", "--host", "0.0.0.0"):
+    refused = subprocess.run(
+        [str(Path(sys.executable).parent / "assistant"), "--docs", str(docs), "serve", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "error: Refusing to serve on 0.0.0.0 without a login: anyone who can reach this machine could read your "
+        "documents — name a file of USER:PASSWORD lines in ASSISTANT_AUTH_FILE (or use --auth), or add "
+        "--insecure-no-auth if everyone on this network may read them"
+    )
+    with serving(docs, tmp_path / "idx", "--host", "0.0.0.0", "--insecure-no-auth"):
         pass
     output = next(tmp_path.glob("serve-*.log")).read_text(encoding="utf-8")
     assert (
-        "warning: serving on 0.0.0.0 without a login: anyone who can reach this machine can read your documents "
-        "— add --auth USER:PASSWORD" in output
+        "warning: serving on 0.0.0.0 without a login (--insecure-no-auth): anyone who can reach this machine can "
+        "read your documents" in output
     )
+
+
+def _raw_get(url: str, path: str) -> tuple[int, bytes]:
+    """GET a path exactly as written: HTTP clients would resolve the '../' before sending it."""
+    import http.client
+
+    parsed = httpx.URL(url)
+    connection = http.client.HTTPConnection(parsed.host, parsed.port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_file_routes_serve_the_indexed_documents_and_nothing_else(site: tuple[str, Path]) -> None:
+    url, docs = site
+    secret = "SECRET-TOKEN-8d1f"
+    (docs / ".env").write_text(f"API_KEY={secret}\n", encoding="utf-8")  # in the folder, not a document
+    outside = docs.parent / "outside.txt"
+    outside.write_text(secret, encoding="utf-8")
+    report = (docs / "report.pdf").resolve()
+    status, body = _raw_get(url, f"/gradio_api/file={report}")
+    assert status == 200 and body.startswith(b"%PDF-")  # the "open the PDF" link works
+
+    targets = [
+        "/etc/passwd",
+        "../../../../../../etc/passwd",
+        "..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        f"{report.parent}/../../../../../../etc/passwd",
+        f"{report}/../../../../../../../etc/passwd",
+        f"{report.parent}/.env",
+        f"{report.parent}/../outside.txt",
+        str(outside.resolve()),
+        str(ROOT / "pyproject.toml"),
+    ]
+    routes = [
+        "/gradio_api/file={}",
+        "/gradio_api/file/{}",
+        "/file={}",
+        "/static/{}",
+        "/assets/{}",
+        "/svelte/{}",
+        "/gradio_api/proxy={}",
+        "/gradio_api/custom_component/x/client/index/{}",
+        "/gradio_api/run-history/records/x/y/assets/{}",
+    ]
+    for route in routes:
+        for target in targets:
+            path = route.format(target.lstrip("/") if route.endswith("/{}") else target)
+            status, body = _raw_get(url, path)
+            assert b"root:x:0:0" not in body and secret.encode() not in body, path
+            assert b"[build-system]" not in body, path
+            assert status >= 400, (path, status)
