@@ -6,6 +6,7 @@
      ├── IndexMissingError      no index has been built yet
      ├── IndexMismatchError     the index was built with other settings (model, chunking, format)
      ├── IndexCorruptError      an index file is damaged or incomplete
+ ├── IndexWriteError        a new index could not be written (disk full, permissions); the old one stays
      ├── BuildLockedError       another build holds the index lock
      ├── QuestionError          the question cannot be searched (empty)
      ├── ConfigError            an option or setting has a value that cannot work
@@ -42,6 +43,10 @@ class IndexMismatchError(AssistantError):
 
 
 class IndexCorruptError(AssistantError):
+    pass
+
+
+class IndexWriteError(AssistantError):
     pass
 
 

@@ -17,10 +17,12 @@ Layout of index_dir (also in index/README.md):
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -32,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError, IndexWriteError
 from .lexical import Lexical
 from .types import Chunk, Heading, Page
 
@@ -49,6 +51,7 @@ CHUNKS = "chunks.jsonl"
 PAGES = "pages.jsonl"
 BM25_DIR = "bm25"
 DOCUMENT_BM25_DIR = "bm25-documents"
+_BUILD_NAME = re.compile(r"build-[0-9T]+-[0-9a-f]+")
 BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened it just before a swap
 
 
@@ -124,11 +127,16 @@ class StoredIndex:
 
 
 def current_build(index_dir: Path) -> Path | None:
+    """The live build folder, or None when nothing was ever built."""
     pointer = index_dir / POINTER
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except (OSError, ValueError) as error:
+        raise _damaged(index_dir, f"{POINTER} cannot be read: {error}") from error
+    if not _BUILD_NAME.fullmatch(name) or not (index_dir / name).is_dir():
+        raise _damaged(index_dir, f"{POINTER} names no build folder: {name[:60]!r}")
     return index_dir / name
 
 
@@ -140,11 +148,26 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     try:
         manifest: dict[str, Any] = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise IndexCorruptError(
-            f"The index in {index_dir}/ is damaged ({build.name}/{MANIFEST} cannot be read) — rebuild it "
-            "with: assistant index --rebuild"
-        ) from error
+        raise _damaged(index_dir, f"{build.name}/{MANIFEST} cannot be read") from error
+    if not isinstance(manifest, dict) or manifest.get("checksum", _manifest_checksum(manifest)) != _manifest_checksum(
+        manifest
+    ):
+        raise _damaged(index_dir, f"{build.name}/{MANIFEST} does not match its checksum")
     return manifest
+
+
+def _manifest_checksum(manifest: dict[str, Any]) -> str:
+    """sha256 of the manifest's content without this field, in a canonical form: any change to a value
+    (a count, a setting, a file's checksum) is caught, while the manifest stays readable JSON.
+    Manifests written before this field existed carry none and are taken as they are."""
+    content = {k: v for k, v in manifest.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _damaged(index_dir: Path, what: str) -> IndexCorruptError:
+    return IndexCorruptError(
+        f"The index in {index_dir}/ is damaged ({what}) — rebuild it with: assistant index --rebuild"
+    )
 
 
 def check_compatible(manifest: dict[str, Any], index_dir: Path, model: str, chunking: dict[str, int]) -> None:
@@ -192,9 +215,7 @@ def load(index_dir: Path) -> StoredIndex:
         lexical = Lexical.load(build / BM25_DIR)
         document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
-        raise IndexCorruptError(
-            f"The index in {index_dir}/ is damaged ({error}) — rebuild it with: assistant index --rebuild"
-        ) from error
+        raise _damaged(index_dir, str(error)) from error
     counts = [len(c.sentences) if manifest.get("sentence_vectors", True) else 0 for c in chunks]
     sentence_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     if vectors.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
@@ -225,10 +246,7 @@ def _verify_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> Non
     for name, expected in manifest.get("files", {}).items():
         path = build / name
         if not path.is_file() or path.stat().st_size != expected["size"] or sha256_file(path) != expected["sha256"]:
-            raise IndexCorruptError(
-                f"The index in {index_dir}/ is damaged ({build.name}/{name} does not match its checksum) — "
-                "rebuild it with: assistant index --rebuild"
-            )
+            raise _damaged(index_dir, f"{build.name}/{name} does not match its checksum")
 
 
 def write(
@@ -241,12 +259,48 @@ def write(
 ) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
 
-    A crash at any point leaves CURRENT naming the previous, complete build.
+    A crash at any point leaves CURRENT naming the previous, complete build. A failed write (disk
+    full, permissions) removes the partial build and raises IndexWriteError; the live build stays.
     """
-    import faiss
-
     build_id = time.strftime("build-%Y%m%dT%H%M%S", time.gmtime()) + f"-{secrets.token_hex(3)}"
     staging = index_dir / f".staging-{build_id}"
+    try:
+        final = _write_build(index_dir, build_id, staging, manifest, embedded, pages, lexical, document_lexical)
+    except OSError as error:
+        code = error.errno
+        if code is None and shutil.disk_usage(index_dir).free < 1 << 20:
+            code = errno.ENOSPC  # numpy reports a short write ("N requested and M written") without errno
+        shutil.rmtree(staging, ignore_errors=True)  # frees the space a disk-full build took
+        shutil.rmtree(index_dir / build_id, ignore_errors=True)
+        reason = os.strerror(code) if code else str(error)
+        raise IndexWriteError(
+            f"Could not write the new index in {index_dir}/ ({reason}) — the previous index is unchanged and "
+            f"still answers; {_NEXT_STEP.get(code or 0, 'fix the cause')}, then run: assistant index"
+        ) from error
+    _prune(index_dir, keep=build_id)
+    return final
+
+
+_NEXT_STEP = {
+    errno.ENOSPC: "free some disk space",
+    errno.EDQUOT: "free some disk space (the disk quota is full)",
+    errno.EACCES: "make the folder writable",
+    errno.EROFS: "use a writable folder (--index-dir)",
+}
+
+
+def _write_build(
+    index_dir: Path,
+    build_id: str,
+    staging: Path,
+    manifest: dict[str, Any],
+    embedded: Embedded,
+    pages: dict[str, Sequence[Page]],
+    lexical: Lexical,
+    document_lexical: Lexical,
+) -> Path:
+    import faiss
+
     staging.mkdir(parents=True)
     vectors = embedded.vectors
     index = faiss.IndexFlatIP(vectors.shape[1])
@@ -265,14 +319,14 @@ def write(
     manifest["files"] = {
         str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": sha256_file(p)} for p in files
     }
+    manifest["checksum"] = _manifest_checksum(manifest)
     for path in files:
         _fsync(path)
     _write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
     final = index_dir / build_id
     staging.rename(final)
     _fsync(index_dir)
-    _write_atomic(index_dir / POINTER, build_id + "\n")
-    _prune(index_dir, keep=build_id)
+    _write_atomic(index_dir / POINTER, build_id + "\n")  # the one step that makes the build live
     return final
 
 

@@ -19,6 +19,7 @@ def test_public_names() -> None:
         "IndexCorruptError",
         "IndexMismatchError",
         "IndexMissingError",
+        "IndexWriteError",
         "ModelNotFoundError",
         "NoDocumentsError",
         "Page",

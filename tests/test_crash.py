@@ -50,10 +50,10 @@ def _wait_for(process: subprocess.Popen[str], text: str, timeout: float = 300) -
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stage", ["Embedding", "Writing"])
 def test_killed_build_leaves_the_previous_index_serving(
-    tmp_path: Path, golden_docs: Path, make_assistant: Callable[..., Assistant], stage: str
+    tmp_path: Path, golden_docs: Path, make_assistant: Callable[..., Assistant]
 ) -> None:
+    """Killed during the embedding (tests/test_faults.py kills builds at exact moments of the writing)."""
     docs, index_dir = tmp_path / "docs", tmp_path / "idx"
     docs.mkdir()
     for source in golden_docs.iterdir():
@@ -63,25 +63,49 @@ def test_killed_build_leaves_the_previous_index_serving(
     live = store.current_build(index_dir)
     before = assistant.ask(QUESTION)
 
-    _big_text(docs / "big.txt", 3000 if stage == "Embedding" else 100)
+    _big_text(docs / "big.txt", 3000)
     process = _start_build(docs, index_dir)
-    _wait_for(process, stage)
-    if stage == "Embedding":
-        time.sleep(2)  # well into the embedding, with nothing of the new build live yet
+    _wait_for(process, "Embedding")
+    time.sleep(2)  # well into the embedding, with nothing of the new build live yet
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
 
-    fresh = make_assistant(docs, index_dir)
-    after = fresh.ask(QUESTION)
-    if stage == "Embedding":
-        assert store.current_build(index_dir) == live
-        assert after == before
-    else:  # killed while writing: whichever build CURRENT names is whole, and answers the same
-        assert after.citations[0] == before.citations[0]
+    assert store.current_build(index_dir) == live
+    assert make_assistant(docs, index_dir).ask(QUESTION) == before
 
     finished = _start_build(docs, index_dir)
     _, errors = finished.communicate(timeout=600)
     assert finished.returncode == 0, errors
     assert not list(index_dir.glob(".staging-*"))  # the killed build's leftovers are cleared
     assert any(c.document == "big.txt" for c in make_assistant(docs, index_dir).stored_index().chunks)
+
+
+@pytest.mark.slow
+def test_two_builds_at_once_one_refuses_and_the_index_is_whole(
+    tmp_path: Path, golden_docs: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs, index_dir = tmp_path / "docs", tmp_path / "idx"
+    docs.mkdir()
+    for source in golden_docs.iterdir():
+        (docs / source.name).write_bytes(source.read_bytes())
+    _big_text(docs / "big.txt", 500)
+    first = _start_build(docs, index_dir)
+    _wait_for(first, "Embedding")
+    second = _start_build(docs, index_dir)
+    _, refused = second.communicate(timeout=120)
+    assert second.returncode == 1
+    assert refused.strip().splitlines()[-1] == (
+        f"error: Another build is already running on {index_dir}/ (pid {first.pid}) — wait for it to finish, "
+        "then run the command again"
+    )
+    _, errors = first.communicate(timeout=600)
+    assert first.returncode == 0, errors
+    assistant = make_assistant(docs, index_dir)
+    manifest = assistant.stored_index().manifest
+    assert sorted(d["path"] for d in manifest["documents"]) == [
+        "belarus-russia-relations-summary.md",
+        "big.txt",
+        "report.pdf",
+    ]
+    assert assistant.ask(QUESTION).citations[0].document == "report.pdf"
