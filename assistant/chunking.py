@@ -72,7 +72,7 @@ def context_line(document: Document, section: str, count_tokens: TokenCounter) -
     line = f"{name}: {document.title}" if document.title and document.title != name else name
     if section and section != document.title:
         line = f"{line} — {section}"
-    words = line.split()
+    words = line.split()[:CONTEXT_TOKENS]  # each word is at least one word piece
     while len(words) > 1 and count_tokens([" ".join(words)])[0] > CONTEXT_TOKENS:
         words.pop()
     return " ".join(words)

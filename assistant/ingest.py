@@ -17,6 +17,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES | MARKDOWN_SUFFIXES
 
+MAX_TITLE_CHARS = 160  # longer titles and headings are cut (see short_title)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -94,6 +95,7 @@ def build_document(name: str, raw_pages: Sequence[RawPage], *, kind: str = "text
     after_toc = False
     for i, (raw, text, page_lines) in enumerate(zip(raw_pages, texts, lines, strict=True)):
         headings = _markdown_headings(text) if kind == "markdown" else _locate(raw.outline_titles, text)
+        headings = tuple(Heading(h.offset, short_title(h.title)) for h in headings)
         is_toc = cleaning.is_toc_page(page_lines, after_toc)
         after_toc = is_toc
         pages.append(
@@ -116,7 +118,17 @@ def build_document(name: str, raw_pages: Sequence[RawPage], *, kind: str = "text
             "probably scanned images — OCR is not supported, so they cannot be searched"
         )
     report = ParseReport(pages=len(pages), chars_per_page=chars, empty_pages=empty, warnings=tuple(warnings))
-    return Document(path=name, pages=tuple(pages), report=report, title=title)
+    return Document(path=name, pages=tuple(pages), report=report, title=short_title(title))
+
+
+def short_title(title: str, most: int = MAX_TITLE_CHARS) -> str:
+    """A title or heading cut at a word to at most `most` characters: every chunk carries its section,
+    so a "heading" that is really a 1 MB line must not be copied into each of them."""
+    title = " ".join(title.split())
+    if len(title) <= most:
+        return title
+    cut = title[: most - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def _read_pdf(name: str, data: bytes) -> tuple[list[RawPage], str]:

@@ -89,3 +89,30 @@ def test_text_before_the_first_heading_has_no_section(tmp_path: Path, embedder: 
     path.write_text("Preface text here.\n\n# One\n\nBody of one.\n", encoding="utf-8")
     chunks = chunk_document(read_document(path, "n.md"), embedder.count_tokens, 200, 0)
     assert [(c.section, c.text) for c in chunks] == [("", "Preface text here."), ("One", "One\n\nBody of one.")]
+
+
+@pytest.mark.parametrize("punctuated", [True, False])
+def test_a_one_megabyte_line_is_chunked_whole(tmp_path: Path, embedder: Embedder, punctuated: bool) -> None:
+    """A markdown file that is one 1 MB line, opening with '# ': the whole line is its heading, which
+    used to be copied into every chunk and cut a word at a time (hours of tokenizing)."""
+    if punctuated:
+        words = " ".join(f"Sentence number {i} is about potash exports from Soligorsk." for i in range(20000))
+    else:
+        words = " ".join(f"cell{i}" for i in range(150000))
+    path = tmp_path / "one-line.md"
+    path.write_text(("# " + words)[:1_000_000], encoding="utf-8")
+    document = read_document(path, "one-line.md")
+    assert len(document.pages) == 1 and len(document.page(1).text) > 990_000
+    assert len(document.title) <= 160 and document.title.endswith("…")
+    chunks = chunk_document(document, embedder.count_tokens, max_tokens=200, overlap_tokens=40)
+    assert len(chunks) > 1000
+    assert {c.section for c in chunks} == {document.title}
+    assert max(len(c.context) for c in chunks) <= 200
+    text = document.page(1).text
+    assert text.startswith("# ") and chunks[0].char_start == 2 and text.endswith(chunks[-1].text)
+    sample = chunks[:: len(chunks) // 50]
+    for chunk in sample:
+        assert (
+            page_slice(document.pages, chunk.page_start, chunk.char_start, chunk.page_end, chunk.char_end) == chunk.text
+        )
+    assert max(embedder.count_tokens([c.text for c in sample])) <= 200
