@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,8 +59,15 @@ def read_document(path: Path, name: str) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise DocumentError(name, "the file is empty — replace it with the real document or remove it")
+    warnings: list[str] = []
     if suffix in PDF_SUFFIXES:
-        raw_pages, title = _read_pdf(name, data)
+        with _pypdf_warnings() as repairs:
+            raw_pages, title = _read_pdf(name, data)
+        if any(marker in message for message in repairs for marker in _XREF_REPAIRS):
+            warnings.append(
+                f"{name}: its cross-reference table is damaged; the {_plural(len(raw_pages), 'page')} were "
+                "recovered by scanning the file — if text is missing, re-export or re-download the PDF"
+            )
         kind = "pdf"
         if not any(p.text.strip() for p in raw_pages):
             raise DocumentError(
@@ -71,14 +80,16 @@ def read_document(path: Path, name: str) -> Document:
         raw_pages = [RawPage(text=part, label=str(i)) for i, part in enumerate(text.split("\f"), start=1)]
         kind = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
         title = _markdown_title(text) if kind == "markdown" else ""
-    return build_document(name, raw_pages, kind=kind, title=title or Path(name).stem)
+    return build_document(name, raw_pages, kind=kind, title=title or Path(name).stem, warnings=warnings)
 
 
-def build_document(name: str, raw_pages: Sequence[RawPage], *, kind: str = "text", title: str = "") -> Document:
+def build_document(
+    name: str, raw_pages: Sequence[RawPage], *, kind: str = "text", title: str = "", warnings: Sequence[str] = ()
+) -> Document:
     """Clean extracted pages and find their sections and table-of-contents pages.
 
     `kind` is "pdf", "markdown" or "text": markdown headings make sections, and only a PDF page
-    without text is suspected of being a scan."""
+    without text is suspected of being a scan. `warnings` from reading go into the parse report."""
     chars = tuple(len(p.text.strip()) for p in raw_pages)
     empty = tuple(physical_page(i) for i, n in enumerate(chars) if n == 0)
     if len(empty) == len(raw_pages):
@@ -111,7 +122,7 @@ def build_document(name: str, raw_pages: Sequence[RawPage], *, kind: str = "text
         if headings:
             section = headings[-1].title
 
-    warnings = []
+    warnings = list(warnings)
     if empty and kind == "pdf":
         warnings.append(
             f"{name}: {_plural(len(empty), 'page')} with no extractable text ({_page_list(empty)}); "
@@ -129,6 +140,35 @@ def short_title(title: str, most: int = MAX_TITLE_CHARS) -> str:
         return title
     cut = title[: most - 1]
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+
+
+# What pypdf (strict=False) logs when the cross-reference table does not match the file and it finds
+# the objects by scanning the file instead.
+_XREF_REPAIRS = ("incorrect startxref pointer", "Ignoring wrong pointing object", "Negative startxref pointer")
+
+
+@contextmanager
+def _pypdf_warnings() -> Iterator[list[str]]:
+    """Collect what pypdf logs while reading, instead of letting it reach the user's terminal
+    line by line; the caller turns what matters into one parse-report warning."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("pypdf")
+    handler = Collect(logging.WARNING)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def _read_pdf(name: str, data: bytes) -> tuple[list[RawPage], str]:
@@ -249,9 +289,13 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252/Latin-1."""
+    """UTF-8 (with or without BOM), UTF-16 (with a BOM, or mostly Latin script without one), else
+    Windows-1252/Latin-1."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    utf16 = _utf16_without_bom(data[:4000])
+    if utf16:
+        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -259,6 +303,18 @@ def decode_text(data: bytes) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             return data.decode("latin-1")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte is zero, as in UTF-16 text of Latin script
+    saved without a byte-order mark; None otherwise."""
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    for codec, zeros in (("utf-16-le", sample[1 : 2 * half : 2]), ("utf-16-be", sample[0 : 2 * half : 2])):
+        if zeros.count(0) >= 0.9 * half:
+            return codec
+    return None
 
 
 def looks_like_text(data: bytes) -> bool:

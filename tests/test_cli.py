@@ -4,15 +4,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from assistant import store
+from assistant import Assistant, store
 
-from . import pdfs
+from . import bad_files, pdfs
+from .bad_files import INDEXED, REFUSED, make_all
 from .conftest import BUNDLED_SUMMARY, ROOT, run_cli
-from .test_ingest import make_bad_file
 
 
 @pytest.fixture(scope="module")
@@ -175,45 +176,47 @@ def test_status_without_index(tmp_path: Path) -> None:
     assert _error(result) == f"error: No index in {tmp_path / 'idx'}/ yet — build one with: assistant index"
 
 
-BAD_REASONS = {
-    "broken.pdf": "broken.pdf: cannot be read as a PDF; it may be damaged or incomplete (",
-    "secret.pdf": "secret.pdf: the PDF is password-protected — save a copy without a password (for example with "
-    "'Print to PDF') into the documents folder, then run: assistant index",
-    "scan.pdf": "scan.pdf: no extractable text on any of its 2 pages (probably scanned images); OCR is not "
-    "supported — add a version with a text layer, or a .txt copy",
-    "empty.pdf": "empty.pdf: the file is empty — replace it with the real document or remove it",
-    "notes.docx": "notes.docx: unsupported file type '.docx' — save it as PDF, TXT or MD, or move it out of the folder",
-    "fake.pdf": "fake.pdf: not a PDF (it starts with 'just some text,') — replace it with the real PDF, or give "
-    "it the right extension",
-}
-
-
-@pytest.mark.parametrize("name", sorted(BAD_REASONS))
-def test_a_lone_bad_file_fails_the_build_with_its_reason(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("case", REFUSED, ids=lambda c: c.name)
+def test_a_lone_bad_file_fails_the_build_with_its_reason(tmp_path: Path, case: bad_files.Case) -> None:
     docs = tmp_path / "docs"
-    docs.mkdir()
-    make_bad_file(docs, name)
+    make_all(docs, [case])
     result = run_cli("--docs", str(docs), "--index-dir", str(tmp_path / "idx"), "index")
     line = _error(result)
-    assert line.startswith(f"error: Nothing could be indexed in {docs}/: {docs}/{BAD_REASONS[name]}")
+    prefix = f"error: Nothing could be indexed in {docs}/: {docs}/"
+    assert line.startswith(prefix) and case.matches(case.reason or "", line[len(prefix) :]), line
     assert not (tmp_path / "idx" / store.POINTER).exists()
 
 
-def test_bad_files_are_skipped_and_the_rest_is_indexed(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
+def test_the_bad_file_corpus_is_skipped_or_indexed_and_the_previous_index_keeps_answering(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs, index_dir = tmp_path / "docs", tmp_path / "idx"
     docs.mkdir()
     (docs / "good.md").write_text("# Good\n\nThe good file mentions the Zubr bison reserve.\n", encoding="utf-8")
-    for name in BAD_REASONS:
-        make_bad_file(docs, name)
-    result = run_cli("--docs", str(docs), "--index-dir", str(tmp_path / "idx"), "index")
+    assert run_cli("--docs", str(docs), "--index-dir", str(index_dir), "index").returncode == 0
+    before = make_assistant(docs, index_dir).ask("bison reserve")
+
+    make_all(docs)
+    result = run_cli("--docs", str(docs), "--index-dir", str(index_dir), "index")
     assert result.returncode == 3, result.stderr
-    assert "Traceback" not in result.stderr
-    for name, reason in BAD_REASONS.items():
-        assert f"  skipped    {docs}/{reason}" in result.stdout, name
-    assert "Index ready: 1 documents, 1 pages, 1 chunks" in result.stdout
-    assert f"{len(BAD_REASONS)} file(s) skipped: fix or remove them, then run: assistant index" in result.stdout
-    answer = run_cli("--docs", str(docs), "--index-dir", str(tmp_path / "idx"), "ask", "bison reserve", "--json")
-    assert json.loads(answer.stdout)["citations"][0]["document"] == "good.md"
+    assert "Traceback" not in result.stderr and "pypdf" not in result.stderr and "xref" not in result.stderr
+    assert "Full rebuild" not in result.stdout  # good.md is carried over, not read again
+    skipped = [line.removeprefix(f"  skipped    {docs}/") for line in result.stdout.splitlines() if "skipped  " in line]
+    for case in REFUSED:
+        assert any(case.matches(case.reason or "", line) for line in skipped), (case.name, skipped)
+    assert len(skipped) == len(REFUSED)
+    for case in INDEXED:
+        if case.warning:
+            assert any(case.matches(case.warning, line.strip()) for line in result.stdout.splitlines()), case.name
+    assert f"{len(REFUSED)} file(s) skipped: fix or remove them, then run: assistant index" in result.stdout
+
+    after = make_assistant(docs, index_dir)
+    assert after.ask("bison reserve") == before
+    for case in INDEXED:
+        hit = after.search(case.fact, top_k=1)[0]
+        assert hit.chunk.document == case.name and hit.chunk.page_start <= case.page <= hit.chunk.page_end
+        cited = after.ask(case.fact).citations[0]
+        assert (cited.document, cited.page_start, cited.excerpt) == (case.name, case.page, case.fact)
 
 
 def test_model_not_found(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ import pytest
 from assistant.errors import DocumentError
 from assistant.ingest import read_document
 
-from . import pdfs
+from . import bad_files, pdfs
+from .bad_files import CASES
 
 
 @pytest.fixture(scope="module")
@@ -106,47 +107,16 @@ def test_owner_password_only_pdf_is_read(tmp_path: Path) -> None:
     assert "Readable despite encryption." in read_document(path, "owner.pdf").page(1).text
 
 
-BAD_FILES = {
-    "empty.pdf": "empty.pdf: the file is empty — replace it with the real document or remove it",
-    "fake.pdf": "fake.pdf: not a PDF (it starts with 'just some text,') — replace it with the real PDF, or give "
-    "it the right extension",
-    "notes.docx": "notes.docx: unsupported file type '.docx' — save it as PDF, TXT or MD, or move it out of the folder",
-    "secret.pdf": "secret.pdf: the PDF is password-protected — save a copy without a password (for example with "
-    "'Print to PDF') into the documents folder, then run: assistant index",
-    "scan.pdf": "scan.pdf: no extractable text on any of its 2 pages (probably scanned images); OCR is not "
-    "supported — add a version with a text layer, or a .txt copy",
-}
-
-
-def make_bad_file(folder: Path, name: str) -> Path:
-    path = folder / name
-    if name == "empty.pdf":
-        path.write_bytes(b"")
-    elif name == "fake.pdf":
-        path.write_text("just some text, not a PDF", encoding="utf-8")
-    elif name == "notes.docx":
-        path.write_bytes(b"PK\x03\x04 not really a docx")
-    elif name == "secret.pdf":
-        pdfs.write_pdf(path, [["Hidden text."]], user_password="secret")
-    elif name == "scan.pdf":
-        pdfs.blank_pdf(path)
-    elif name == "broken.pdf":
-        path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
-    return path
-
-
-@pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_files_raise_a_sentence_naming_the_file_and_the_next_step(tmp_path: Path, name: str) -> None:
-    path = make_bad_file(tmp_path, name)
-    with pytest.raises(DocumentError) as raised:
-        read_document(path, name)
-    assert str(raised.value) == BAD_FILES[name]
-
-
-def test_corrupt_pdf_says_it_is_damaged(tmp_path: Path) -> None:
-    path = make_bad_file(tmp_path, "broken.pdf")
-    with pytest.raises(DocumentError) as raised:
-        read_document(path, "broken.pdf")
-    message = str(raised.value)
-    assert message.startswith("broken.pdf: cannot be read as a PDF; it may be damaged or incomplete (")
-    assert message.endswith(") — re-download or re-export it, then run: assistant index")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_the_bad_file_corpus(tmp_path: Path, case: bad_files.Case) -> None:
+    """Each file is refused with a sentence naming it and the next step, or read with its pages."""
+    case.make(tmp_path / case.name)
+    if case.reason:
+        with pytest.raises(DocumentError) as raised:
+            read_document(tmp_path / case.name, case.name)
+        assert case.matches(case.reason, str(raised.value)), str(raised.value)
+        return
+    document = read_document(tmp_path / case.name, case.name)
+    assert case.fact in document.page(case.page).text
+    warnings = [w for w in document.report.warnings if case.matches(case.warning, w)] if case.warning else []
+    assert len(document.report.warnings) == len(warnings) == (1 if case.warning else 0), document.report.warnings
