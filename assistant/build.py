@@ -165,10 +165,10 @@ def build(
             try:
                 documents.append(ingest.read_document(source.path, source.name))
             except DocumentError as error:
-                reason = f"{_shown(docs_dir, source.name)}: {error.reason}"
+                why = f"{_shown(docs_dir, source.name)}: {error.reason}"
                 if source.name in plan.changed:
-                    reason += " (its previous version was taken out of the index)"
-                plan.failed[source.name] = (source, reason)
+                    why += " (its previous version was taken out of the index)"
+                plan.failed[source.name] = (source, why)
             if progress:
                 progress("reading", i + 1, len(plan.to_read))
         plan.added = [name for name in plan.added if name not in plan.failed]

@@ -1,5 +1,6 @@
 """Follow-up questions, safe uploads and logins: the pieces of the web chat that hold no Gradio."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from assistant.render import as_text
 from assistant.uploads import add_document, remove_document, safe_name
 
 from . import pdfs
+from .bad_files import CASES, INDEXED, REFUSED, make_all
 
 PREVIOUS = "What do Belarus's neighbors think of the relationship?"
 
@@ -50,7 +52,8 @@ def test_a_follow_up_finds_what_the_question_alone_misses(golden_assistant: Assi
     [
         ("../../etc/passwd", "passwd"),
         ("..\\..\\boot.ini", "boot.ini"),
-        ("report (final) — 2023.pdf", "report (final) _ 2023.pdf"),
+        ("report (final) — 2023.pdf", "report (final) — 2023.pdf"),
+        ("report: <draft> | v2?.pdf", "report_ _draft_ _ v2_.pdf"),
         ("Беларусь отчёт.pdf", "Беларусь отчёт.pdf"),
         (".hidden.md", "hidden.md"),
         ("a\x00b;rm -rf $HOME.txt", "ab_rm -rf _HOME.txt"),
@@ -134,3 +137,41 @@ def test_logins_from_the_option_or_a_file(tmp_path: Path) -> None:
 
 def test_text_for_the_chat_is_never_markup() -> None:
     assert as_text("<b>x</b> **y** [1](z)") == r"&lt;b&gt;x&lt;/b&gt; \*\*y\*\* \[1\]\(z\)"
+
+
+def test_the_bad_file_corpus_through_the_python_api(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
+    """Each file is refused on upload, or stored and then skipped or indexed by the build; the
+    document already indexed answers as before throughout."""
+    uploads = tmp_path / "uploads"
+    make_all(uploads)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Good\n\nThe good file mentions the Zubr bison reserve.\n", encoding="utf-8")
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    before = assistant.ask("bison reserve")
+
+    for case in CASES:
+        if case.upload_reason:
+            with pytest.raises(DocumentError) as raised:
+                assistant.add_document(uploads / case.name, case.name)
+            assert case.matches(case.upload_reason, str(raised.value)), str(raised.value)
+        else:
+            assert assistant.add_document(uploads / case.name, case.name) == case.name
+    assert sorted(p.name for p in docs.iterdir()) == sorted(
+        ["good.md"] + [c.name for c in CASES if not c.upload_reason]
+    )
+
+    report = assistant.index()
+    assert report.full_rebuild_reason == "" and report.unchanged == ("good.md",)
+    build_skipped = [c for c in REFUSED if not c.upload_reason]
+    assert len(report.skipped) == len(build_skipped)
+    for case in build_skipped:
+        reasons = [reason.removeprefix(f"{docs}/") for _, reason in report.skipped]
+        assert any(case.matches(case.reason or "", reason) for reason in reasons), (case.name, reasons)
+    for case in INDEXED:
+        if case.warning:
+            assert any(case.matches(case.warning, w) for w in report.warnings), case.name
+        cited = assistant.ask(case.fact).citations[0]
+        assert (cited.document, cited.page_start, cited.excerpt) == (case.name, case.page, case.fact)
+    assert assistant.ask("bison reserve") == before
