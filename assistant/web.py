@@ -143,19 +143,17 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             return image, f"{title} · <a href='{url}' target='_blank'>open the PDF at this page</a>{note}</p>"
         return None, f"{title}</p>{passage_html(page.text, cited['char_start'], cited['char_end'])}"
 
-    def add_files(files: list[str] | None, replace: bool) -> tuple[str, Any]:
-        added, failed = [], []
+    def add_files(files: list[str] | None, replace: bool) -> tuple[str, Any, None]:
+        """Store each file, warn about each refused one, and empty the picker for the next upload."""
+        added = []
         for file in files or []:
             try:
                 added.append(assistant.add_document(Path(file), Path(file).name, replace_existing=replace))
             except AssistantError as error:
-                failed.append(str(error))
-        if failed and not added:
-            raise gr.Error(" ".join(failed))
-        for message in failed:
-            gr.Warning(message)
-        note = f"Added {', '.join(added)}. Press **Rebuild index** to make them searchable." if added else ""
-        return note, gr.update(choices=files_in_folder(), value=None)
+                gr.Warning(str(error), duration=None)  # stays until closed: it says what to do
+        names = ", ".join(as_text(name) for name in added)
+        note = f"Added {names}. Press **Rebuild index** to make them searchable." if added else ""
+        return note, gr.update(choices=files_in_folder(), value=None), None
 
     def remove_file(name: str | None) -> tuple[str, Any]:
         if not name:
@@ -295,7 +293,9 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             [chatbot, queries, sources, picker, citations, page_image, page_info],
             api_visibility="private",
         )
-        upload.upload(add_files, [upload, replace_existing], [build_log, remove_choice], api_visibility="private")
+        upload.upload(
+            add_files, [upload, replace_existing], [build_log, remove_choice, upload], api_visibility="private"
+        )
         remove.click(remove_file, remove_choice, [build_log, remove_choice], api_visibility="private")
         rebuild_button.click(
             rebuild_with_progress, None, [build_log, status], api_visibility="private", concurrency_limit=1

@@ -19,6 +19,7 @@ from PIL import Image
 from assistant.pages import render_page
 
 from . import pdfs
+from .bad_files import CASES, INDEXED, REFUSED, make_all
 from .conftest import BUNDLED_SUMMARY, ROOT
 from .web_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, require_chromium, serving
 
@@ -140,6 +141,64 @@ def test_ask_see_the_cited_page_upload_rebuild_and_ask_again(site: tuple[str, Pa
     outside = [r for r in requests if not r.startswith(url) and not r.startswith(("data:", "blob:"))]
     assert outside == []
     page.close()
+
+
+def test_uploading_the_bad_file_corpus(tmp_path: Path, browser: object) -> None:
+    """Through the Documents tab: refusals are shown, accepted files are stored, the rebuild names
+    each file it skipped and the warnings, and a fact from an awkward file is answered with its page."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
+    uploads = tmp_path / "uploads"
+    make_all(uploads)
+    with serving(docs, tmp_path / "idx") as (url, _):
+        page = browser.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+        page.goto(url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        page.get_by_role("tab", name="Documents").click()
+        page.set_input_files("#upload input[type=file]", [str(uploads / c.name) for c in CASES])
+        page.wait_for_function("document.querySelector('#build-log').innerText.includes('Added ')", timeout=60_000)
+        shown = page.inner_text("body")
+        for case in CASES:
+            if Path(case.name).suffix not in (".pdf", ".txt", ".md"):  # refused by the file picker's own check
+                assert f"Invalid file type: {case.name}. Only .pdf, .txt, .md allowed." in shown
+            elif case.upload_reason:
+                assert f"{case.name}: {case.upload_reason}" in shown, case.name
+        stored = sorted(p.name for p in docs.iterdir())
+        assert stored == sorted([BUNDLED_SUMMARY.name] + [c.name for c in CASES if not c.upload_reason])
+
+        # The same name again: refused unless "Replace" is ticked.
+        latin = next(c for c in CASES if c.name == "latin1.txt")
+        page.set_input_files("#upload input[type=file]", str(uploads / latin.name))
+        page.wait_for_function("document.body.innerText.includes('already indexed — remove it first')")
+        page.check("#replace input")
+        page.set_input_files("#upload input[type=file]", str(uploads / latin.name))
+        page.wait_for_function("document.querySelector('#build-log').innerText.includes('Added latin1.txt.')")
+
+        page.click("#rebuild")
+        page.wait_for_function(
+            "document.querySelector('#build-log').innerText.includes('Index ready')", timeout=300_000
+        )
+        log = page.inner_text("#build-log")
+        skipped = [line.strip().removeprefix("skipped").strip() for line in log.splitlines() if "skipped " in line]
+        for case in REFUSED:
+            if not case.upload_reason:
+                assert any(case.matches(case.reason or "", line.removeprefix(f"{docs}/")) for line in skipped), (
+                    case.name,
+                    skipped,
+                )
+        for case in INDEXED:
+            assert f"added      {case.name}" in log, case.name
+            if case.warning:
+                assert any(case.matches(case.warning, line.strip()) for line in log.splitlines()), case.name
+        assert "Traceback" not in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "web-5-bad-files.png"), full_page=True)
+
+        page.get_by_role("tab", name="Sources").click()
+        scan = next(c for c in CASES if c.name == "partly-scanned.pdf")
+        _ask(page, "What does page three of the survey have?", scan.fact)
+        assert "partly-scanned.pdf · p. 3" in page.inner_text("#sources")
+        page.close()
 
 
 def test_questions_and_excerpts_are_shown_as_text(site: tuple[str, Path], browser: object) -> None:
