@@ -21,7 +21,8 @@ from . import retrieve, store, uploads
 from .build import BuildProgress, BuildReport, build
 from .config import Settings
 from .conversation import standalone_query
-from .errors import DocumentError, IndexMismatchError, IndexMissingError, QuestionError
+from .errors import DocumentError, IndexMismatchError, IndexMissingError
+from .questions import clean_question
 from .types import Answer, Hit
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Assistant:
         )
 
     def search(self, question: str, top_k: int | None = None) -> list[Hit]:
-        hits, _ = self._search(question, top_k)
+        hits, _ = self._search(clean_question(question), top_k)
         return hits
 
     def ask(
@@ -103,6 +104,7 @@ class Assistant:
         """An extractive answer. `previous_queries` (the `query` of earlier answers in the same
         conversation) lets a follow-up like "and Poland?" be searched together with its topic;
         `min_score` overrides the relevance floor (0 quotes the best sentences whatever they score)."""
+        question = clean_question(question)
         query = standalone_query(question, previous_queries)
         hits, query_vector = self._search(query, top_k)
         stored = self.stored_index()
@@ -120,7 +122,7 @@ class Assistant:
             self.settings.min_score if min_score is None else min_score,
             self.settings.answer_sentences,
         )
-        return replace(answer, question=" ".join(question.split()), query=query)
+        return replace(answer, question=question, query=query)
 
     def add_document(self, source: Path, name: str, replace_existing: bool = False) -> str:
         """Copy a file into the documents folder (checked by content, name sanitised); returns its
@@ -163,14 +165,13 @@ class Assistant:
                 self._stored = store.load(index_dir)
             return self._stored
 
-    def _search(self, question: str, top_k: int | None) -> tuple[list[Hit], Any]:
-        if not question.strip():
-            raise QuestionError("The question is empty — type a question about the documents")
+    def _search(self, query: str, top_k: int | None) -> tuple[list[Hit], Any]:
+        """`query` has been through clean_question (a follow-up's query adds the previous one to it)."""
         stored = self.stored_index()
-        query_vector = self.embedder.embed_query(question.strip())
+        query_vector = self.embedder.embed_query(query)
         hits = retrieve.search(
             stored,
-            question.strip(),
+            query,
             query_vector,
             top_k=top_k or self.settings.top_k,
             candidates=self.settings.candidates,

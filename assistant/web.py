@@ -18,6 +18,7 @@ from .app import Assistant
 from .build import describe
 from .errors import AssistantError
 from .examples import example_questions
+from .questions import MAX_QUESTION_CHARS
 from .render import answer_markdown, as_text, citation_label, passage_html, sources_html, status_markdown
 from .types import answer_to_json, hit_to_json
 
@@ -89,7 +90,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
             if c.document in stored.pages:  # a rebuild may have swapped the index since the answer
                 page_texts[(c.document, c.page_start)] = stored.page(c.document, c.page_start).text
         history = history + [
-            {"role": "user", "content": as_text(question)},
+            {"role": "user", "content": as_text(answer.question)},  # as searched: control characters removed
             {"role": "assistant", "content": answer_markdown(answer)},
         ]
         citations = [
@@ -227,7 +228,7 @@ def create_app(assistant: Assistant) -> gr.Blocks:
                         show_label=False,
                         scale=6,
                         elem_id="question",
-                        max_length=4000,
+                        max_length=MAX_QUESTION_CHARS,
                     )
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
                 with gr.Accordion("Search settings", open=False):
