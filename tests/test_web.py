@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -247,53 +246,6 @@ def test_readme_gradio_client_example_runs(site: tuple[str, Path]) -> None:
     assert result.returncode == 0, result.stderr
     assert "The watershed year in the relationship was 2020" in result.stdout
     assert "belarus-russia-relations-summary.md" in result.stdout
-
-
-def test_eight_clients_ask_while_a_rebuild_runs(site: tuple[str, Path]) -> None:
-    url, docs = site
-    from gradio_client import Client
-
-    questions = [
-        "Is the railway gauge the same in both countries?",
-        "What was the watershed year?",
-        "Who does the defense industry depend on for contracts?",
-        "Where are the optical suppliers?",
-    ]
-    solo = {
-        q: httpx.post(f"{url}gradio_api/api/ask", json={"data": [q, 5]}, timeout=60).json()["data"][0]
-        for q in questions
-    }
-    (docs / "timber.txt").write_text(
-        "\n".join(
-            f"Timber lot {i} was sold to a sawmill in district {i % 40} for {i * 7} roubles." for i in range(600)
-        ),
-        encoding="utf-8",
-    )
-    rebuild = Client(url, verbose=False).submit(api_name="/rebuild")
-    errors: list[str] = []
-    answers: list[dict[str, object]] = []
-
-    def client(number: int) -> None:
-        with httpx.Client(base_url=url, timeout=120) as http:
-            for i in range(5):
-                question = questions[(number + i) % len(questions)]
-                response = http.post("gradio_api/api/ask", json={"data": [question, 5]})
-                if response.status_code != 200:
-                    errors.append(f"{response.status_code} {response.text[:200]}")
-                    continue
-                answers.append({"question": question, **response.json()["data"][0]})
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    report = rebuild.result(timeout=600)
-    assert errors == []
-    assert len(answers) == 40
-    for answer in answers:
-        assert answer["citations"] == solo[str(answer["question"])]["citations"]
-    assert "added      timber.txt" in report
 
 
 def test_serves_on_loopback_only_by_default(site: tuple[str, Path]) -> None:
