@@ -1,9 +1,11 @@
 """Golden tests for ingestion on PDFs made here (tests/pdfs.py says what is on each page)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from assistant import Assistant
 from assistant.errors import DocumentError
 from assistant.ingest import read_document
 
@@ -120,3 +122,21 @@ def test_the_bad_file_corpus(tmp_path: Path, case: bad_files.Case) -> None:
     assert case.fact in document.page(case.page).text
     warnings = [w for w in document.report.warnings if case.matches(case.warning, w)] if case.warning else []
     assert len(document.report.warnings) == len(warnings) == (1 if case.warning else 0), document.report.warnings
+
+
+def test_a_2000_page_pdf_is_indexed_with_every_page_number(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    """Peak memory and speed for 2,000 full pages are measured by bench/big_files.py."""
+    pages = [[f"Entry {n} of the register records a grain shipment from depot {n % 97}."] for n in range(1, 2001)]
+    pages[1998] = ["The last-but-one page holds the register's only mention of amber from Yantarny."]
+    docs = tmp_path / "docs"
+    pdfs.write_pdf(docs / "register.pdf", pages)
+    assistant = make_assistant(docs, tmp_path / "idx")
+    report = assistant.index()
+    assert report.pages == 2000 and report.skipped == ()
+    cited = assistant.ask("Where does the register mention amber?").citations[0]
+    assert (cited.page_start, cited.page_label) == (1999, "1999")
+    assert cited.excerpt == "The last-but-one page holds the register's only mention of amber from Yantarny."
+    stored = assistant.stored_index()
+    assert [p.number for p in stored.pages["register.pdf"]] == list(range(1, 2001))
