@@ -6,9 +6,9 @@
      ├── IndexMissingError      no index has been built yet
      ├── IndexMismatchError     the index was built with other settings (model, chunking, format)
      ├── IndexCorruptError      an index file is damaged or incomplete
- ├── IndexWriteError        a new index could not be written (disk full, permissions); the old one stays
+     ├── IndexWriteError        a new index could not be written (disk full, permissions); the old one stays
      ├── BuildLockedError       another build holds the index lock
-     ├── QuestionError          the question cannot be searched (empty)
+     ├── QuestionError          the question cannot be searched (empty, or too long)
      ├── ConfigError            an option or setting has a value that cannot work
      ├── EvalDataError          an evaluation file (BEIR folder, question file) cannot be read
      └── ModelNotFoundError     the embedding model is not on this machine

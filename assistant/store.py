@@ -271,7 +271,9 @@ def write(
         if code is None and shutil.disk_usage(index_dir).free < 1 << 20:
             code = errno.ENOSPC  # numpy reports a short write ("N requested and M written") without errno
         shutil.rmtree(staging, ignore_errors=True)  # frees the space a disk-full build took
-        shutil.rmtree(index_dir / build_id, ignore_errors=True)
+        pointer = index_dir / POINTER
+        if not pointer.exists() or pointer.read_text(encoding="utf-8", errors="replace").strip() != build_id:
+            shutil.rmtree(index_dir / build_id, ignore_errors=True)  # renamed, but never made live
         reason = os.strerror(code) if code else str(error)
         raise IndexWriteError(
             f"Could not write the new index in {index_dir}/ ({reason}) — the previous index is unchanged and "
