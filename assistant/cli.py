@@ -13,9 +13,10 @@ import os
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from .app import Assistant
 from .build import describe
@@ -27,6 +28,10 @@ EXIT_ERROR = 1
 EXIT_SKIPPED = 3
 DEFAULT_HOST = "127.0.0.1"  # loopback unless the user asks: the documents may be private
 DEFAULT_PORT = 7860
+
+# What add_subparsers returns: the place commands are declared.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Runner = Callable[[Assistant, argparse.Namespace], int]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,10 +53,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    # Global options are accepted before or after the command; SUPPRESS keeps a subcommand's
-    # unset copy from overwriting a value given before it (so no set_defaults for them: the
-    # parsers share these option objects).
-    common = argparse.ArgumentParser(add_help=False)
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Ask questions about your documents; answers quote them verbatim, with page numbers.",
+        parents=[common],
+        allow_abbrev=False,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for declare in (_declare_index, _declare_status, _declare_search, _declare_ask, _declare_serve, _declare_eval):
+        declare(commands, common)
+    return parser
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name. SUPPRESS keeps a subcommand's unset copy
+    from overwriting a value given before it (so no set_defaults for them: the parsers share these
+    option objects)."""
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     for flag, dest, meta, what in (
         ("--docs", "docs", "DIR", "documents folder (default: documents/)"),
         ("--index-dir", "index_dir", "DIR", "index folder (default: index/)"),
@@ -59,34 +78,46 @@ def _parser() -> argparse.ArgumentParser:
     ):
         env = ENV_VARS["docs_dir" if dest == "docs" else dest]
         common.add_argument(flag, dest=dest, metavar=meta, default=argparse.SUPPRESS, help=f"{what}; env {env}")
-    parser = argparse.ArgumentParser(
-        prog="assistant",
-        description="Ask questions about your documents; answers quote them verbatim, with page numbers.",
-        parents=[common],
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return common
 
-    index = commands.add_parser("index", parents=[common], help="build the index, or update it after changes")
+
+def _command(
+    commands: Commands, common: argparse.ArgumentParser, name: str, summary: str, run: Runner | None = None
+) -> argparse.ArgumentParser:
+    """A (sub)command that takes the global options too. Only whole option names are accepted:
+    argparse's prefix matching would read a mistyped --mode as --model."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, parents=[common], help=summary, allow_abbrev=False)
+    if run is not None:
+        parser.set_defaults(run=run)
+    return parser
+
+
+def _declare_index(commands: Commands, common: argparse.ArgumentParser) -> None:
+    index = _command(commands, common, "index", "build the index, or update it after changes", _index)
     index.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
-    index.set_defaults(run=_index)
 
-    status = commands.add_parser("status", parents=[common], help="what is indexed")
+
+def _declare_status(commands: Commands, common: argparse.ArgumentParser) -> None:
+    status = _command(commands, common, "status", "what is indexed", _status)
     status.add_argument("--json", action="store_true", help="print JSON")
-    status.set_defaults(run=_status)
 
-    search = commands.add_parser("search", parents=[common], help="the passages that best match a question")
+
+def _declare_search(commands: Commands, common: argparse.ArgumentParser) -> None:
+    search = _command(commands, common, "search", "the passages that best match a question", _search)
     search.add_argument("question")
     search.add_argument("--top-k", type=_positive, default=None, metavar="N", help="passages to return (default 5)")
     search.add_argument("--json", action="store_true", help="print JSON")
-    search.set_defaults(run=_search)
 
-    ask = commands.add_parser("ask", parents=[common], help="an answer made of cited excerpts")
+
+def _declare_ask(commands: Commands, common: argparse.ArgumentParser) -> None:
+    ask = _command(commands, common, "ask", "an answer made of cited excerpts", _ask)
     ask.add_argument("question", nargs="?", help="leave out to ask several questions in a row")
     ask.add_argument("--top-k", type=_positive, default=None, metavar="N", help="passages to draw on (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
-    ask.set_defaults(run=_ask)
 
-    serve = commands.add_parser("serve", parents=[common], help="start the web chat (updates the index first)")
+
+def _declare_serve(commands: Commands, common: argparse.ArgumentParser) -> None:
+    serve = _command(commands, common, "serve", "start the web chat (updates the index first)", _serve)
     serve.add_argument("--host", default=None, help=f"address to bind (default {DEFAULT_HOST}; env GRADIO_SERVER_NAME)")
     serve.add_argument("--port", type=_positive, default=None, help="port (default 7860; env GRADIO_SERVER_PORT)")
     serve.add_argument(
@@ -108,31 +139,29 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="largest upload accepted (default 100; env ASSISTANT_MAX_UPLOAD_MB)",
     )
-    serve.set_defaults(run=_serve)
 
-    evaluate = commands.add_parser(
-        "eval", parents=[common], help="measure retrieval on a benchmark or a question file (own index, cached)"
+
+def _declare_eval(commands: Commands, common: argparse.ArgumentParser) -> None:
+    evaluate = _command(
+        commands, common, "eval", "measure retrieval on a benchmark or a question file (own index, cached)"
     )
     kinds = evaluate.add_subparsers(dest="kind", required=True, metavar="KIND")
-    beir = kinds.add_parser("beir", parents=[common], help="nDCG@10, recall@10/100 and MRR on a BEIR folder")
+    beir = _command(kinds, common, "beir", "nDCG@10, recall@10/100 and MRR on a BEIR folder", _eval_beir)
     beir.add_argument("folder", type=Path, metavar="DIR", help="holds corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv")
     beir.add_argument("--split", default="test", help="qrels file to score (default test)")
-    qa = kinds.add_parser("qa", parents=[common], help="document and page hits for a CSV/JSONL question file")
+    qa = _command(kinds, common, "qa", "document and page hits for a CSV/JSONL question file", _eval_qa)
     qa.add_argument("file", type=Path, metavar="FILE", help="questions with expected documents (and pages)")
     qa.add_argument("-k", "--k", type=_positive, default=5, metavar="N", help="passages counted as hits (default 5)")
     qa.add_argument("--show-misses", action="store_true", help="list what was retrieved for each miss")
-    for parser_ in (beir, qa):
-        parser_.add_argument(
+    for parser in (beir, qa):
+        parser.add_argument(
             "--cache-dir",
             type=Path,
             default=None,
             metavar="DIR",
             help="where eval indexes live (default ~/.cache/assistant/eval)",
         )
-        parser_.add_argument("--json", action="store_true", help="print one JSON line")
-    beir.set_defaults(run=_eval_beir)
-    qa.set_defaults(run=_eval_qa)
-    return parser
+        parser.add_argument("--json", action="store_true", help="print one JSON line")
 
 
 def _serve(assistant: Assistant, args: argparse.Namespace) -> int:

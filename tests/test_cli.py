@@ -245,3 +245,19 @@ def test_bad_option_value_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("--index-dir", str(tmp_path), "search", "x", "--top-k", "0")
     assert result.returncode == 2
     assert "expected a whole number of at least 1, got '0'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (["ask", "x", "--mode", "y"], "unrecognized arguments: --mode y"),  # was read as --model
+        (["search", "x", "--top", "3"], "unrecognized arguments: --top 3"),  # was read as --top-k
+        (["eval", "qa", "q.csv", "--show", "--docs", "d"], "unrecognized arguments: --show"),  # as --show-misses
+        (["--index", "IDX", "status"], "argument COMMAND: invalid choice: 'IDX'"),  # was read as --index-dir
+    ],
+)
+def test_options_must_be_spelled_out(tmp_path: Path, args: list[str], error: str) -> None:
+    """argparse's prefix matching is off: a mistyped option is a usage error, never another option."""
+    result = run_cli(*[str(tmp_path) if a == "IDX" else a for a in args])
+    assert result.returncode == 2, result.stderr
+    assert f"assistant: error: {error.replace('IDX', str(tmp_path))}" in result.stderr
