@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import answer as extractive
-from . import retrieve, store, uploads
+from . import docs_folder, retrieve, store
 from .build import BuildProgress, BuildReport, build
 from .config import Settings
 from .conversation import standalone_query
-from .errors import DocumentError, IndexMismatchError, IndexMissingError
+from .embedding import model_id
+from .errors import DocumentError
+from .manifest import Manifest, mismatch
 from .questions import clean_question
 from .types import Answer, Hit
 
@@ -63,31 +65,27 @@ class Assistant:
 
     def status(self) -> Status:
         """What is indexed, read from the manifest alone (no model, no index loaded)."""
-        index_dir = self.settings.index_dir
-        manifest = store.read_manifest(index_dir)
-        if manifest is None:
-            raise IndexMissingError(f"No index in {index_dir}/ yet — build one with: assistant index")
-        counts = manifest["counts"]
+        manifest = store.require_manifest(self.settings.index_dir)
         return Status(
-            index_dir=str(index_dir),
-            documents=counts["documents"],
-            pages=counts["pages"],
-            chunks=counts["chunks"],
-            model=manifest["model"]["name"],
-            built_at=manifest["built_at"],
+            index_dir=str(self.settings.index_dir),
+            documents=len(manifest.documents),
+            pages=manifest.pages,
+            chunks=manifest.chunks,
+            model=manifest.model,
+            built_at=manifest.built_at,
             sources=tuple(
                 {
-                    "path": d["path"],
-                    "title": d["title"],
-                    "pages": d["pages"],
-                    "chunks": d["chunks"],
-                    "chars_per_page": d["report"]["chars_per_page"],
-                    "empty_pages": d["report"]["empty_pages"],
-                    "warnings": d["report"]["warnings"],
+                    "path": d.path,
+                    "title": d.title,
+                    "pages": d.pages,
+                    "chunks": d.chunks,
+                    "chars_per_page": list(d.report.chars_per_page),
+                    "empty_pages": list(d.report.empty_pages),
+                    "warnings": list(d.report.warnings),
                 }
-                for d in manifest["documents"]
+                for d in manifest.documents
             ),
-            skipped=tuple({"path": s["path"], "reason": s["reason"]} for s in manifest["skipped"]),
+            skipped=tuple({"path": s.path, "reason": s.reason} for s in manifest.skipped),
         )
 
     def search(self, question: str, top_k: int | None = None) -> list[Hit]:
@@ -108,11 +106,7 @@ class Assistant:
         query = standalone_query(question, previous_queries)
         hits, query_vector = self._search(query, top_k)
         stored = self.stored_index()
-        if not stored.manifest.get("sentence_vectors", True):
-            raise IndexMismatchError(
-                f"The index in {self.settings.index_dir}/ was built for search only (as `assistant eval` builds "
-                "them), so it cannot answer — rebuild it with: assistant index --rebuild"
-            )
+        self._check(stored.manifest, sentence_vectors=True)
         answer = extractive.extract(
             query,
             hits,
@@ -127,7 +121,7 @@ class Assistant:
     def add_document(self, source: Path, name: str, replace_existing: bool = False) -> str:
         """Copy a file into the documents folder (checked by content, name sanitised); returns its
         name there. It is searchable after the next index()."""
-        return uploads.add_document(
+        return docs_folder.add_document(
             self.settings.docs_dir,
             source,
             name,
@@ -137,7 +131,7 @@ class Assistant:
 
     def remove_document(self, name: str) -> None:
         """Delete a document from the documents folder; it leaves the index at the next index()."""
-        uploads.remove_document(self.settings.docs_dir, name)
+        docs_folder.remove_document(self.settings.docs_dir, name)
 
     def document_path(self, name: str) -> Path:
         """The file of an indexed document (never any other path)."""
@@ -157,13 +151,16 @@ class Assistant:
         live = store.current_build(index_dir)
         with self._lock:
             if self._stored is None or live != self._stored.directory:
-                from .embedding import model_id
-
-                manifest = store.read_manifest(index_dir)
-                if manifest is not None:
-                    store.check_compatible(manifest, index_dir, model_id(self.settings.model), self.settings.chunking)
+                self._check(store.require_manifest(index_dir))  # before loading what may not fit
                 self._stored = store.load(index_dir)
             return self._stored
+
+    def _check(self, manifest: Manifest, sentence_vectors: bool | None = None) -> None:
+        """IndexMismatchError when the index does not fit the settings (or lacks the sentence vectors
+        that answers need)."""
+        found = mismatch(manifest, model_id(self.settings.model), self.settings.chunking, sentence_vectors)
+        if found is not None:
+            raise found.error(self.settings.index_dir)
 
     def _search(self, query: str, top_k: int | None) -> tuple[list[Hit], Any]:
         """`query` has been through clean_question (a follow-up's query adds the previous one to it)."""

@@ -3,26 +3,31 @@
 Unchanged files are neither re-read nor re-embedded: their chunks, pages and vectors are copied
 from the live build. Files that cannot be read are reported and skipped; the rest goes on. When
 the model, the chunking or the index format changes, everything is rebuilt, and the report says why.
+
+    scan -> plan (against the live manifest) -> read -> chunk and embed -> merge with what is kept -> write
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import ingest, store
+from . import docs_folder, ingest, store
 from .chunking import CONTEXT_TOKENS, chunk_document
 from .config import Settings
+from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import Lexical
-from .types import Chunk, Document, Page, ParseReport
+from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, SkippedFile, mismatch
+from .types import Chunk, Document, Page
 
 if TYPE_CHECKING:
     from .embedding import Embedder
@@ -65,11 +70,8 @@ def scan(docs_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
             "or point --docs at the folder that has them"
         )
     files, unsupported = [], []
-    for path in sorted(docs_dir.rglob("*")):
-        relative = path.relative_to(docs_dir)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        name = relative.as_posix()
+    for name in docs_folder.file_names(docs_dir):
+        path = docs_dir / name
         try:
             ingest.check_supported(path, _shown(docs_dir, name))
         except DocumentError as error:
@@ -81,7 +83,8 @@ def scan(docs_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
 
 @dataclass
 class _Plan:
-    """What a build has to do, from comparing the folder with the live manifest."""
+    """What a build has to do, from comparing the folder with the live manifest; reading a file that
+    turns out to be unreadable moves it from `added` or `changed` to `failed`."""
 
     unchanged: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -90,18 +93,23 @@ class _Plan:
     to_read: list[SourceFile] = field(default_factory=list)
     failed: dict[str, tuple[SourceFile, str]] = field(default_factory=dict)  # name -> (file, reason)
 
+    def fail(self, source: SourceFile, reason: str) -> None:
+        self.failed[source.name] = (source, reason)
+        self.added = [name for name in self.added if name != source.name]
+        self.changed = [name for name in self.changed if name != source.name]
 
-def _plan(files: Sequence[SourceFile], old: dict[str, Any] | None) -> _Plan:
-    old_docs = {d["path"]: d for d in old["documents"]} if old else {}
-    old_failed = {s["path"]: s for s in old["skipped"]} if old else {}
+
+def _plan(files: Sequence[SourceFile], old: Manifest | None) -> _Plan:
+    old_docs = {d.path: d for d in old.documents} if old else {}
+    old_failed = {s.path: s for s in old.skipped} if old else {}
     plan = _Plan()
     for source in files:
         before = old_docs.get(source.name)
         failed_before = old_failed.get(source.name)
-        if before and before["sha256"] == source.sha256:
+        if before and before.sha256 == source.sha256:
             plan.unchanged.append(source.name)
-        elif failed_before and failed_before["sha256"] == source.sha256:
-            plan.failed[source.name] = (source, failed_before["reason"])  # same bytes: do not read again
+        elif failed_before and failed_before.sha256 == source.sha256:
+            plan.failed[source.name] = (source, failed_before.reason)  # same bytes: do not read again
         else:
             (plan.changed if before else plan.added).append(source.name)
             plan.to_read.append(source)
@@ -127,30 +135,10 @@ def build(
     docs_dir, index_dir = settings.docs_dir, settings.index_dir
     files, unsupported = scan(docs_dir)
     with store.build_lock(index_dir):
-        from .embedding import model_id
-
-        model = model_id(settings.model)
-        old, reason = _previous(index_dir, model, settings, rebuild, sentence_vectors)
+        old, reason = _previous(settings, rebuild, sentence_vectors)
         plan = _plan(files, old)
-        nothing_new = not (plan.changed or plan.added or plan.removed)
-        # BM25 is rebuilt from the stored chunks by every build, so new BM25 settings or a new index
-        # format need a write, not a re-embedding.
-        current = old is not None and (old.get("lexical"), old.get("format_version")) == (
-            LEXICAL_SETTINGS,
-            store.FORMAT_VERSION,
-        )
-        if old and nothing_new and current and sorted(plan.failed) == sorted(s["path"] for s in old["skipped"]):
-            counts = old["counts"]
-            return BuildReport(
-                unchanged=tuple(plan.unchanged),
-                skipped=tuple(unsupported) + tuple((n, r) for n, (_, r) in plan.failed.items()),
-                up_to_date=True,
-                documents=counts["documents"],
-                pages=counts["pages"],
-                chunks=counts["chunks"],
-                seconds=time.perf_counter() - started,
-            )
-
+        if old is not None and _nothing_to_do(plan, old):
+            return _up_to_date_report(plan, unsupported, old, started)
         previous = None
         if plan.unchanged:
             try:
@@ -158,76 +146,14 @@ def build(
             except IndexCorruptError:
                 reason = "the previous index is damaged, so everything is read again"
                 plan = _plan(files, None)
-
-        tick = time.perf_counter()
-        documents: list[Document] = []
-        for i, source in enumerate(plan.to_read):
-            try:
-                documents.append(ingest.read_document(source.path, source.name))
-            except DocumentError as error:
-                why = f"{_shown(docs_dir, source.name)}: {error.reason}"
-                if source.name in plan.changed:
-                    why += " (its previous version was taken out of the index)"
-                plan.failed[source.name] = (source, why)
-            if progress:
-                progress("reading", i + 1, len(plan.to_read))
-        plan.added = [name for name in plan.added if name not in plan.failed]
-        plan.changed = [name for name in plan.changed if name not in plan.failed]
-        timings["ingest"] = time.perf_counter() - tick
+        with _timed(timings, "ingest"):
+            documents = _read(plan, docs_dir, progress)
         skipped = tuple(unsupported) + tuple((n, r) for n, (_, r) in sorted(plan.failed.items()))
         if not documents and not plan.unchanged:
             raise NoDocumentsError(_nothing_to_index(docs_dir, skipped))
-
         new = _embed(documents, settings, load_embedder, progress, timings, sentence_vectors)
-
-        tick = time.perf_counter()
-        parts = [new]
-        kept_pages: dict[str, Sequence[Page]] = {}
-        if previous is not None:
-            keep = set(plan.unchanged)
-            parts.append(previous.embedded([i for i, c in enumerate(previous.chunks) if c.document in keep]))
-            kept_pages = {name: previous.pages[name] for name in plan.unchanged}
-        merged = store.Embedded.join(parts)
-        chunks = merged.chunks
-        pages = {**kept_pages, **{d.path: d.pages for d in documents}}
-        pages = {name: pages[name] for name in sorted(pages)}
-
-        if progress:
-            progress("writing", 0, 1)
-        old_docs = {d["path"]: d for d in old["documents"]} if old and previous else {}
-        entries = [old_docs[name] for name in plan.unchanged] + [_entry(d, files, chunks) for d in documents]
-        counts = {"documents": len(pages), "pages": sum(len(p) for p in pages.values()), "chunks": len(chunks)}
-        manifest = {
-            "model": {"name": model, "dimension": int(merged.vectors.shape[1])},
-            "chunking": settings.chunking,
-            "lexical": LEXICAL_SETTINGS,
-            "sentence_vectors": sentence_vectors,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "documents": sorted(entries, key=lambda e: e["path"]),
-            "skipped": [
-                {"path": name, "size": source.size, "sha256": source.sha256, "reason": why}
-                for name, (source, why) in sorted(plan.failed.items())
-            ],
-            "counts": counts,
-        }
-        texts: dict[str, list[str]] = {name: [] for name in pages}
-        for chunk in chunks:
-            texts[chunk.document].append(chunk.search_text)
-        store.write(
-            index_dir,
-            manifest,
-            merged,
-            pages,
-            Lexical.build([c.search_text for c in chunks]),
-            Lexical.build([" ".join(texts[name]) for name in pages]),
-        )
-        if progress:
-            progress("writing", 1, 1)
-        timings["write"] = time.perf_counter() - tick
-
-    embedded: dict[str, int] = {}
-    for chunk in new.chunks:
-        embedded[chunk.document] = embedded.get(chunk.document, 0) + 1
+        with _timed(timings, "write"):
+            manifest = _write(settings, plan, previous, new, documents, files, sentence_vectors, progress)
     return BuildReport(
         added=tuple(plan.added),
         changed=tuple(plan.changed),
@@ -235,14 +161,80 @@ def build(
         unchanged=tuple(plan.unchanged),
         skipped=skipped,
         warnings=tuple(w for d in documents for w in d.report.warnings),
-        embedded=tuple(sorted(embedded.items())),
+        embedded=tuple(sorted(_count_by_document(new.chunks).items())),
         full_rebuild_reason=reason,
-        documents=counts["documents"],
-        pages=counts["pages"],
-        chunks=counts["chunks"],
+        documents=len(manifest.documents),
+        pages=manifest.pages,
+        chunks=manifest.chunks,
         seconds=time.perf_counter() - started,
         timings=timings,
     )
+
+
+def _previous(settings: Settings, rebuild: bool, sentence_vectors: bool) -> tuple[Manifest | None, str]:
+    """The live manifest to build on, or None with the reason everything must be rebuilt."""
+    try:
+        old = store.read_manifest(settings.index_dir)
+    except IndexCorruptError:
+        return None, "the previous index could not be read, so everything is rebuilt"
+    if old is None:
+        return None, ""
+    if rebuild:
+        return None, "--rebuild was asked for"
+    found = mismatch(old, model_id(settings.model), settings.chunking, sentence_vectors)
+    if found is not None and not found.reusable:
+        return None, found.change
+    return old, ""
+
+
+def _nothing_to_do(plan: _Plan, old: Manifest) -> bool:
+    """No file added, changed, removed or newly failed, and nothing derived from the chunks out of date:
+    BM25 is rebuilt from the stored chunks by every build, so new BM25 settings or a new index format
+    need a write, not a re-embedding."""
+    return (
+        not (plan.changed or plan.added or plan.removed)
+        and sorted(plan.failed) == sorted(s.path for s in old.skipped)
+        and (old.lexical, old.format_version) == (LEXICAL_SETTINGS, FORMAT_VERSION)
+    )
+
+
+def _up_to_date_report(
+    plan: _Plan, unsupported: Sequence[tuple[str, str]], old: Manifest, started: float
+) -> BuildReport:
+    return BuildReport(
+        unchanged=tuple(plan.unchanged),
+        skipped=tuple(unsupported) + tuple((n, r) for n, (_, r) in plan.failed.items()),
+        up_to_date=True,
+        documents=len(old.documents),
+        pages=old.pages,
+        chunks=old.chunks,
+        seconds=time.perf_counter() - started,
+    )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    tick = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = time.perf_counter() - tick
+
+
+def _read(plan: _Plan, docs_dir: Path, progress: BuildProgress | None) -> list[Document]:
+    """Read the files the plan names; one that cannot be read fails, and the rest goes on."""
+    documents: list[Document] = []
+    for i, source in enumerate(plan.to_read):
+        try:
+            documents.append(ingest.read_document(source.path, source.name))
+        except DocumentError as error:
+            why = f"{_shown(docs_dir, source.name)}: {error.reason}"
+            if source.name in plan.changed:
+                why += " (its previous version was taken out of the index)"
+            plan.fail(source, why)
+        if progress:
+            progress("reading", i + 1, len(plan.to_read))
+    return documents
 
 
 def _embed(
@@ -262,67 +254,89 @@ def _embed(
         embedder = Embedder(settings.model)
     else:
         embedder = load_embedder()
-    tick = time.perf_counter()
-    max_tokens = min(settings.chunk_tokens, embedder.max_tokens - CONTEXT_TOKENS)
-    chunks = [
-        chunk
-        for document in documents
-        for chunk in chunk_document(document, embedder.count_tokens, max_tokens, settings.overlap_tokens)
-    ]
-    timings["chunk"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    report = (lambda done, total: progress("embedding", done, total)) if progress else None
-    # Sentences are embedded too, once each (overlapping chunks share some), so that answering a
-    # question needs no model call beyond the query: it costs about as much again as the chunks.
-    pages = {d.path: d.pages for d in documents}
-    sentences = list(dict.fromkeys((c.document, *span) for c in chunks for span in c.sentences if with_sentences))
-    texts = [c.search_text for c in chunks] + [pages[d][p - 1].text[s:e] for d, p, s, e in sentences]
-    vectors = embedder.embed_texts(texts, report)
-    row = {key: len(chunks) + i for i, key in enumerate(sentences)}
-    sentence_vectors = [vectors[[row[(c.document, *span)] for span in c.sentences if with_sentences]] for c in chunks]
-    timings["embed"] = time.perf_counter() - tick
+    with _timed(timings, "chunk"):
+        max_tokens = min(settings.chunk_tokens, embedder.max_tokens - CONTEXT_TOKENS)
+        chunks = [
+            chunk
+            for document in documents
+            for chunk in chunk_document(document, embedder.count_tokens, max_tokens, settings.overlap_tokens)
+        ]
+    with _timed(timings, "embed"):
+        report = (lambda done, total: progress("embedding", done, total)) if progress else None
+        # Sentences are embedded too, once each (overlapping chunks share some), so that answering a
+        # question needs no model call beyond the query: it costs about as much again as the chunks.
+        pages = {d.path: d.pages for d in documents}
+        spans = [(c.document, *span) for c in chunks for span in c.sentences] if with_sentences else []
+        sentences = list(dict.fromkeys(spans))
+        texts = [c.search_text for c in chunks] + [pages[d][p - 1].text[s:e] for d, p, s, e in sentences]
+        vectors = embedder.embed_texts(texts, report)
+        row = {key: len(chunks) + i for i, key in enumerate(sentences)}
+        sentence_vectors = [
+            vectors[[row[(c.document, *span)] for span in c.sentences if with_sentences]] for c in chunks
+        ]
     return store.Embedded(chunks, vectors[: len(chunks)], sentence_vectors)
 
 
-def _previous(
-    index_dir: Path, model: str, settings: Settings, rebuild: bool, sentence_vectors: bool
-) -> tuple[dict[str, Any] | None, str]:
-    """The live manifest to build on, or None with the reason everything must be rebuilt."""
-    try:
-        old = store.read_manifest(index_dir)
-    except IndexCorruptError:
-        return None, "the previous index could not be read, so everything is rebuilt"
-    if old is None:
-        return None, ""
-    if rebuild:
-        return None, "--rebuild was asked for"
-    if old.get("format_version") not in store.REUSABLE_FORMATS:
-        return None, f"the index format changed ({old.get('format_version')} -> {store.FORMAT_VERSION})"
-    if old["model"]["name"] != model:
-        return None, f"the model changed ({old['model']['name']} -> {model})"
-    if old["chunking"] != settings.chunking:
-        return None, f"the chunking settings changed ({old['chunking']} -> {settings.chunking})"
-    if old.get("sentence_vectors", True) != sentence_vectors:
-        return None, "answers need sentence vectors" if sentence_vectors else "a search-only index was asked for"
-    return old, ""
+def _write(
+    settings: Settings,
+    plan: _Plan,
+    previous: store.StoredIndex | None,
+    new: store.Embedded,
+    documents: Sequence[Document],
+    files: Sequence[SourceFile],
+    sentence_vectors: bool,
+    progress: BuildProgress | None,
+) -> Manifest:
+    """Merge what was embedded now with what is kept from the live build, and write it as the new build."""
+    parts, pages = [new], {d.path: d.pages for d in documents}
+    kept: list[IndexedDocument] = []
+    if previous is not None:
+        keep = set(plan.unchanged)
+        parts.append(previous.embedded([i for i, c in enumerate(previous.chunks) if c.document in keep]))
+        pages.update({name: previous.pages[name] for name in plan.unchanged})
+        kept = [d for d in previous.manifest.documents if d.path in keep]
+    merged = store.Embedded.join(parts)
+    pages = {name: pages[name] for name in sorted(pages)}
+    counts = _count_by_document(merged.chunks)
+    sources = {f.name: f for f in files}
+    read = [_indexed(d, sources[d.path], counts.get(d.path, 0)) for d in documents]
+    manifest = Manifest(
+        model=model_id(settings.model),
+        dimension=int(merged.vectors.shape[1]),
+        chunking=settings.chunking,
+        lexical=LEXICAL_SETTINGS,
+        sentence_vectors=sentence_vectors,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        documents=tuple(sorted(kept + read, key=lambda d: d.path)),
+        skipped=tuple(
+            SkippedFile(name, source.size, source.sha256, why) for name, (source, why) in sorted(plan.failed.items())
+        ),
+    )
+    if progress:
+        progress("writing", 0, 1)
+    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *_lexical(merged.chunks, pages)))
+    if progress:
+        progress("writing", 1, 1)
+    return manifest
 
 
-def _entry(document: Document, files: Sequence[SourceFile], chunks: Sequence[Chunk]) -> dict[str, Any]:
-    source = next(f for f in files if f.name == document.path)
-    report: ParseReport = document.report
-    return {
-        "path": document.path,
-        "size": source.size,
-        "sha256": source.sha256,
-        "title": document.title,
-        "pages": report.pages,
-        "chunks": sum(1 for c in chunks if c.document == document.path),
-        "report": {
-            "chars_per_page": list(report.chars_per_page),
-            "empty_pages": list(report.empty_pages),
-            "warnings": list(report.warnings),
-        },
-    }
+def _lexical(chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]]) -> tuple[Lexical, Lexical]:
+    """BM25 over the chunks (row i = chunk i) and over whole documents (row i = i-th document of pages)."""
+    texts: dict[str, list[str]] = {name: [] for name in pages}
+    for chunk in chunks:
+        texts[chunk.document].append(chunk.search_text)
+    return Lexical.build([c.search_text for c in chunks]), Lexical.build([" ".join(texts[name]) for name in pages])
+
+
+def _indexed(document: Document, source: SourceFile, chunks: int) -> IndexedDocument:
+    return IndexedDocument(document.path, source.size, source.sha256, document.title, chunks, document.report)
+
+
+def _count_by_document(chunks: Sequence[Chunk]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        counts[chunk.document] = counts.get(chunk.document, 0) + 1
+    return counts
 
 
 def _shown(docs_dir: Path, name: str) -> str:

@@ -26,22 +26,20 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError, IndexWriteError
+from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError
 from .lexical import Lexical
+from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
+from .manifest import Manifest, StoredFile
 from .types import Chunk, Heading, Page
 
-FORMAT_VERSION = 3  # 2: sentence vectors beside the chunks; 3: document-level BM25
-# Builds of these formats can be carried into a new build (their chunks and vectors are reused);
-# only what is derived from the chunks, BM25 included, is written anew.
-REUSABLE_FORMATS = (2, 3)
 POINTER = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
@@ -79,12 +77,12 @@ class StoredIndex:
     """A loaded build. Row i of `chunks` is FAISS id i and BM25 row i."""
 
     directory: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     chunks: list[Chunk]
     pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
-    vectors: Any  # faiss.IndexFlatIP
+    faiss_index: Any  # faiss.IndexFlatIP over the chunks' unit vectors
     lexical: Lexical
-    document_lexical: Lexical | None  # None in a format-2 build being carried into a new one
+    document_lexical: Lexical | None  # None for a build of format 2 (index/README.md), until rebuilt
     sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
 
@@ -100,30 +98,38 @@ class StoredIndex:
             [self.sentence_vectors(i) for i in rows],
         )
 
-    @property
-    def build_id(self) -> str:
-        return self.directory.name
-
     def page(self, document: str, number: int) -> Page:
         return self.pages[document][number - 1]
 
     def all_vectors(self) -> np.ndarray:
-        vectors: np.ndarray = self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        vectors: np.ndarray = self.faiss_index.reconstruct_n(0, self.faiss_index.ntotal)
         return vectors
 
     def search_vectors(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
-        top_k = min(top_k, self.vectors.ntotal)
+        top_k = min(top_k, self.faiss_index.ntotal)
         if top_k <= 0:
             return []
-        scores, rows = self.vectors.search(query.reshape(1, -1).astype(np.float32), top_k)
+        scores, rows = self.faiss_index.search(query.reshape(1, -1).astype(np.float32), top_k)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
     def similarity(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
         """Cosine similarity of the (unit) query to the given rows."""
         if not rows:
             return np.zeros(0, dtype=np.float32)
-        stacked = np.stack([self.vectors.reconstruct(int(r)) for r in rows])
+        stacked = np.stack([self.faiss_index.reconstruct(int(r)) for r in rows])
         return stacked @ query.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class NewBuild:
+    """Everything a build writes: its manifest, the chunks with their vectors, the page texts and BM25
+    over the chunks (row i = chunk i) and over whole documents (row i = i-th document of `pages`)."""
+
+    manifest: Manifest
+    embedded: Embedded
+    pages: Mapping[str, Sequence[Page]]
+    lexical: Lexical
+    document_lexical: Lexical
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -140,28 +146,33 @@ def current_build(index_dir: Path) -> Path | None:
     return index_dir / name
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+def read_manifest(index_dir: Path) -> Manifest | None:
     """The live build's manifest, or None when there is no index yet. Cheap: reads one small file."""
     build = current_build(index_dir)
-    if build is None:
-        return None
-    try:
-        manifest: dict[str, Any] = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise _damaged(index_dir, f"{build.name}/{MANIFEST} cannot be read") from error
-    if not isinstance(manifest, dict) or manifest.get("checksum", _manifest_checksum(manifest)) != _manifest_checksum(
-        manifest
-    ):
-        raise _damaged(index_dir, f"{build.name}/{MANIFEST} does not match its checksum")
+    return None if build is None else _read_manifest(build, index_dir)
+
+
+def require_manifest(index_dir: Path) -> Manifest:
+    """The live build's manifest, or IndexMissingError saying how to build one."""
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        raise _missing(index_dir)
     return manifest
 
 
-def _manifest_checksum(manifest: dict[str, Any]) -> str:
-    """sha256 of the manifest's content without this field, in a canonical form: any change to a value
-    (a count, a setting, a file's checksum) is caught, while the manifest stays readable JSON.
-    Manifests written before this field existed carry none and are taken as they are."""
-    content = {k: v for k, v in manifest.items() if k != "checksum"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+def _read_manifest(build: Path, index_dir: Path) -> Manifest:
+    try:
+        data = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise _damaged(index_dir, f"{build.name}/{MANIFEST} cannot be read") from error
+    try:
+        return Manifest.from_json(data)
+    except ValueError as error:  # altered, or not a whole manifest
+        raise _damaged(index_dir, f"{build.name}/{MANIFEST} {error}") from error
+
+
+def _missing(index_dir: Path) -> IndexMissingError:
+    return IndexMissingError(f"No index in {index_dir}/ yet — build one with: assistant index")
 
 
 def _damaged(index_dir: Path, what: str) -> IndexCorruptError:
@@ -170,41 +181,16 @@ def _damaged(index_dir: Path, what: str) -> IndexCorruptError:
     )
 
 
-def check_compatible(manifest: dict[str, Any], index_dir: Path, model: str, chunking: dict[str, int]) -> None:
-    """Raise IndexMismatchError when the index was built with other settings than the configured ones."""
-    if manifest.get("format_version") in REUSABLE_FORMATS and manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"The index in {index_dir}/ was built by an earlier version of the assistant — update it with: "
-            "assistant index (its passages and vectors are kept, nothing is embedded again)"
-        )
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"The index in {index_dir}/ has format {manifest.get('format_version')}, this version of the "
-            f"assistant reads format {FORMAT_VERSION} — rebuild with: assistant index --rebuild"
-        )
-    built_with = manifest["model"]["name"]
-    if built_with != model:
-        raise IndexMismatchError(
-            f"The index in {index_dir}/ was built with model '{built_with}' but '{model}' is configured — "
-            f"rebuild with: assistant index --model {model} (or use --model {built_with})"
-        )
-    if manifest["chunking"] != chunking:
-        raise IndexMismatchError(
-            f"The index in {index_dir}/ was built with chunking {manifest['chunking']} but {chunking} is "
-            "configured — rebuild with: assistant index"
-        )
-
-
 def load(index_dir: Path) -> StoredIndex:
     import faiss
 
-    manifest = read_manifest(index_dir)
     build = current_build(index_dir)
-    if manifest is None or build is None:
-        raise IndexMissingError(f"No index in {index_dir}/ yet — build one with: assistant index")
+    if build is None:
+        raise _missing(index_dir)
+    manifest = _read_manifest(build, index_dir)
     _verify_files(build, manifest, index_dir)
     try:
-        vectors = faiss.read_index(str(build / VECTORS))
+        faiss_index = faiss.read_index(str(build / VECTORS))
         chunks = [_chunk(row) for row in _read_jsonl(build / CHUNKS)]
         sentence_matrix = np.load(build / SENTENCE_VECTORS, allow_pickle=False)
         pages: dict[str, list[Page]] = {}
@@ -216,11 +202,11 @@ def load(index_dir: Path) -> StoredIndex:
         document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise _damaged(index_dir, str(error)) from error
-    counts = [len(c.sentences) if manifest.get("sentence_vectors", True) else 0 for c in chunks]
+    counts = [len(c.sentences) if manifest.sentence_vectors else 0 for c in chunks]
     sentence_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    if vectors.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
+    if faiss_index.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
         raise IndexCorruptError(
-            f"The index in {index_dir}/ is inconsistent ({vectors.ntotal} vectors for {len(chunks)} chunks) — "
+            f"The index in {index_dir}/ is inconsistent ({faiss_index.ntotal} vectors for {len(chunks)} chunks) — "
             "rebuild it with: assistant index --rebuild"
         )
     return StoredIndex(
@@ -228,7 +214,7 @@ def load(index_dir: Path) -> StoredIndex:
         manifest,
         chunks,
         {d: tuple(p) for d, p in pages.items()},
-        vectors,
+        faiss_index,
         lexical,
         document_lexical,
         sentence_matrix,
@@ -241,22 +227,15 @@ def _chunk(row: dict[str, Any]) -> Chunk:
     return Chunk(**row)
 
 
-def _verify_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> None:
+def _verify_files(build: Path, manifest: Manifest, index_dir: Path) -> None:
     """Sizes and checksums recorded at build time: a truncated or altered file is caught on load."""
-    for name, expected in manifest.get("files", {}).items():
+    for name, expected in manifest.files.items():
         path = build / name
-        if not path.is_file() or path.stat().st_size != expected["size"] or sha256_file(path) != expected["sha256"]:
+        if not path.is_file() or path.stat().st_size != expected.size or sha256_file(path) != expected.sha256:
             raise _damaged(index_dir, f"{build.name}/{name} does not match its checksum")
 
 
-def write(
-    index_dir: Path,
-    manifest: dict[str, Any],
-    embedded: Embedded,
-    pages: dict[str, Sequence[Page]],
-    lexical: Lexical,
-    document_lexical: Lexical,
-) -> Path:
+def write(index_dir: Path, new: NewBuild) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
 
     A crash at any point leaves CURRENT naming the previous, complete build. A failed write (disk
@@ -265,7 +244,7 @@ def write(
     build_id = time.strftime("build-%Y%m%dT%H%M%S", time.gmtime()) + f"-{secrets.token_hex(3)}"
     staging = index_dir / f".staging-{build_id}"
     try:
-        final = _write_build(index_dir, build_id, staging, manifest, embedded, pages, lexical, document_lexical)
+        final = _write_build(index_dir, build_id, staging, new)
     except OSError as error:
         code = error.errno
         if code is None and shutil.disk_usage(index_dir).free < 1 << 20:
@@ -291,40 +270,30 @@ _NEXT_STEP = {
 }
 
 
-def _write_build(
-    index_dir: Path,
-    build_id: str,
-    staging: Path,
-    manifest: dict[str, Any],
-    embedded: Embedded,
-    pages: dict[str, Sequence[Page]],
-    lexical: Lexical,
-    document_lexical: Lexical,
-) -> Path:
+def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild) -> Path:
     import faiss
 
     staging.mkdir(parents=True)
-    vectors = embedded.vectors
-    index = faiss.IndexFlatIP(vectors.shape[1])
+    vectors = new.embedded.vectors
+    faiss_index = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(index, str(staging / VECTORS))
-    sentences = [v for v in embedded.sentence_vectors if len(v)]
+        faiss_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(faiss_index, str(staging / VECTORS))
+    sentences = [v for v in new.embedded.sentence_vectors if len(v)]
     matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
     np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
-    _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in embedded.chunks))
-    _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in pages.items() for page in ps))
-    lexical.save(staging / BM25_DIR)
-    document_lexical.save(staging / DOCUMENT_BM25_DIR)
+    _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in new.embedded.chunks))
+    _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in new.pages.items() for page in ps))
+    new.lexical.save(staging / BM25_DIR)
+    new.document_lexical.save(staging / DOCUMENT_BM25_DIR)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
-    manifest = dict(manifest, format_version=FORMAT_VERSION)
-    manifest["files"] = {
-        str(p.relative_to(staging)): {"size": p.stat().st_size, "sha256": sha256_file(p)} for p in files
-    }
-    manifest["checksum"] = _manifest_checksum(manifest)
     for path in files:
         _fsync(path)
-    _write_atomic(staging / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
+    manifest = replace(
+        new.manifest,
+        files={str(p.relative_to(staging)): StoredFile(p.stat().st_size, sha256_file(p)) for p in files},
+    )
+    _write_atomic(staging / MANIFEST, json.dumps(manifest.to_json(), indent=1, ensure_ascii=False))
     final = index_dir / build_id
     staging.rename(final)
     _fsync(index_dir)

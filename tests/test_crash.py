@@ -103,7 +103,7 @@ def test_two_builds_at_once_one_refuses_and_the_index_is_whole(
     assert first.returncode == 0, errors
     assistant = make_assistant(docs, index_dir)
     manifest = assistant.stored_index().manifest
-    assert sorted(d["path"] for d in manifest["documents"]) == [
+    assert sorted(d.path for d in manifest.documents) == [
         "belarus-russia-relations-summary.md",
         "big.txt",
         "report.pdf",

@@ -150,7 +150,7 @@ def test_new_bm25_settings_rebuild_bm25_without_embedding_again(
     report = assistant.index()
     assert not report.up_to_date and report.full_rebuild_reason == "" and report.chunks == 2
     assert _embedded(assistant) == before
-    assert store.read_manifest(tmp_path / "idx")["lexical"]["k1"] == 1.2  # type: ignore[index]
+    assert store.read_manifest(tmp_path / "idx").lexical["k1"] == 1.2  # type: ignore[union-attr]
     assert assistant.search("potash fertiliser")[0].chunk.document == "a.md"
     assert assistant.index().up_to_date
 

@@ -20,8 +20,9 @@ def test_build_save_load_gives_the_same_answer(golden_assistant: Assistant, embe
 
 def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: Path) -> None:
     index_dir = golden_assistant.settings.index_dir
-    manifest = store.read_manifest(index_dir)
-    assert manifest is not None
+    build = store.current_build(index_dir)
+    assert build is not None
+    manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))  # as on disk
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
     assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40}
@@ -31,7 +32,7 @@ def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: 
     assert report["pages"] == 5
     stored = golden_assistant.stored_index()
     assert manifest["counts"] == {"documents": 2, "pages": 6, "chunks": len(stored.chunks)}
-    assert stored.vectors.ntotal == len(stored.chunks)
+    assert stored.faiss_index.ntotal == len(stored.chunks)
     # FAISS id i is chunk row i: the stored vector of row i is the embedding of chunk i's text
     row = len(stored.chunks) // 2
     assert (

@@ -1,4 +1,4 @@
-"""Adding files to and removing them from the documents folder, safely.
+"""The documents folder: which files it holds, and adding and removing them safely.
 
 A new file is checked by its content, not its name (a PDF must start like one; text must decode
 and hold no binary data), stored under a sanitised name that cannot leave the folder, and never
@@ -16,6 +16,15 @@ from .errors import DocumentError
 from .ingest import MARKDOWN_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, looks_like_text
 
 _UNSAFE = re.compile(r"[^\w\s.,()+&'\-\u2010-\u2015]", re.UNICODE)  # dashes (– —) are kept
+
+
+def file_names(docs_dir: Path) -> list[str]:
+    """Every file below docs_dir as a name relative to it (forward slashes), sorted. Hidden files and
+    folders are left out: they are not documents (an upload in progress is one)."""
+    if not docs_dir.is_dir():
+        return []
+    names = (path.relative_to(docs_dir) for path in docs_dir.rglob("*") if path.is_file())
+    return [name.as_posix() for name in sorted(names) if not any(part.startswith(".") for part in name.parts)]
 
 
 def safe_name(name: str) -> str:

@@ -1,0 +1,216 @@
+"""The manifest: what one build of the index holds and how it was made. Read, written and compared
+with the configured settings here, and nowhere else.
+
+Its JSON form is `manifest.json` (index/README.md describes it and how the format grew). Every
+format keeps `format_version`, `model`, `chunking`, `documents`, `skipped` and `counts`, so any
+version of the assistant can at least say which format it found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import IndexMismatchError
+from .types import ParseReport
+
+FORMAT_VERSION = 3
+# Builds of these formats can be carried into a new build: their chunks and vectors are reused, and
+# only what is derived from the chunks, BM25 included, is written anew.
+REUSABLE_FORMATS = (2, 3)
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """A source file as this build indexed it."""
+
+    path: str  # relative to the documents folder
+    size: int
+    sha256: str
+    title: str
+    chunks: int
+    report: ParseReport
+
+    @property
+    def pages(self) -> int:
+        return self.report.pages
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A source file that could not be indexed; it is not read again until its bytes change."""
+
+    path: str
+    size: int
+    sha256: str
+    reason: str  # the sentence the user saw
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file of the build folder, so a damaged or truncated one is caught on load."""
+
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model: str  # the embedding model's id (embedding.model_id)
+    dimension: int
+    chunking: Mapping[str, int]  # Settings.chunking
+    lexical: Mapping[str, Any]  # lexical.SETTINGS
+    sentence_vectors: bool  # False for the search-only indexes `assistant eval` builds
+    built_at: str  # ISO 8601, UTC
+    documents: tuple[IndexedDocument, ...]  # sorted by path
+    skipped: tuple[SkippedFile, ...]  # sorted by path
+    format_version: int = FORMAT_VERSION
+    files: Mapping[str, StoredFile] = field(default_factory=dict)  # filled in by store.write
+
+    @property
+    def pages(self) -> int:
+        return sum(d.pages for d in self.documents)
+
+    @property
+    def chunks(self) -> int:
+        return sum(d.chunks for d in self.documents)
+
+    def to_json(self) -> dict[str, Any]:
+        data = {
+            "model": {"name": self.model, "dimension": self.dimension},
+            "chunking": dict(self.chunking),
+            "lexical": dict(self.lexical),
+            "sentence_vectors": self.sentence_vectors,
+            "built_at": self.built_at,
+            "documents": [_document_json(d) for d in self.documents],
+            "skipped": [{"path": s.path, "size": s.size, "sha256": s.sha256, "reason": s.reason} for s in self.skipped],
+            "counts": {"documents": len(self.documents), "pages": self.pages, "chunks": self.chunks},
+            "format_version": self.format_version,
+            "files": {name: {"size": f.size, "sha256": f.sha256} for name, f in self.files.items()},
+        }
+        data["checksum"] = _checksum(data)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Manifest:
+        """Raises ValueError (with what is wrong) for a manifest that was altered or is incomplete."""
+        if not isinstance(data, Mapping):
+            raise ValueError("is not a JSON object")
+        if data.get("checksum", _checksum(data)) != _checksum(data):
+            raise ValueError("does not match its checksum")
+        try:
+            manifest = cls(
+                model=str(data["model"]["name"]),
+                dimension=int(data["model"]["dimension"]),
+                chunking=dict(data["chunking"]),
+                lexical=dict(data["lexical"]),
+                sentence_vectors=bool(data.get("sentence_vectors", True)),
+                built_at=str(data["built_at"]),
+                documents=tuple(_document(d) for d in data["documents"]),
+                skipped=tuple(SkippedFile(s["path"], s["size"], s["sha256"], s["reason"]) for s in data["skipped"]),
+                format_version=int(data["format_version"]),
+                files={name: StoredFile(f["size"], f["sha256"]) for name, f in data.get("files", {}).items()},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"cannot be read ({type(error).__name__}: {error})") from error
+        return manifest
+
+
+def _document_json(document: IndexedDocument) -> dict[str, Any]:
+    report = document.report
+    return {
+        "path": document.path,
+        "size": document.size,
+        "sha256": document.sha256,
+        "title": document.title,
+        "pages": report.pages,
+        "chunks": document.chunks,
+        "report": {
+            "chars_per_page": list(report.chars_per_page),
+            "empty_pages": list(report.empty_pages),
+            "warnings": list(report.warnings),
+        },
+    }
+
+
+def _document(data: Mapping[str, Any]) -> IndexedDocument:
+    report = data["report"]
+    return IndexedDocument(
+        path=data["path"],
+        size=data["size"],
+        sha256=data["sha256"],
+        title=data["title"],
+        chunks=data["chunks"],
+        report=ParseReport(
+            pages=data["pages"],
+            chars_per_page=tuple(report["chars_per_page"]),
+            empty_pages=tuple(report["empty_pages"]),
+            warnings=tuple(report["warnings"]),
+        ),
+    )
+
+
+def _checksum(data: Mapping[str, Any]) -> str:
+    """sha256 of the manifest's content without this field, in a canonical form: any change to a value
+    (a count, a setting, a file's checksum) is caught, while the manifest stays readable JSON."""
+    content = {k: v for k, v in data.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why a build does not fit the configured settings, said for a build report and for an error."""
+
+    change: str  # a full rebuild's reason: "the model changed (a -> b)"
+    problem: str  # "was built with model 'a' but 'b' is configured"
+    fix: str  # "rebuild with: assistant index --model b (or use --model a)"
+    reusable: bool = False  # an older format whose chunks and vectors a build can carry over
+
+    def error(self, index_dir: Path) -> IndexMismatchError:
+        return IndexMismatchError(f"The index in {index_dir}/ {self.problem} — {self.fix}")
+
+
+def mismatch(
+    manifest: Manifest, model: str, chunking: Mapping[str, int], sentence_vectors: bool | None = None
+) -> Mismatch | None:
+    """The one check of whether a build can serve the configured model and chunking (and, unless
+    `sentence_vectors` is None, has or lacks sentence vectors as asked); None when it can."""
+    found, rebuild = manifest.format_version, "rebuild with: assistant index --rebuild"
+    if found not in REUSABLE_FORMATS:
+        return Mismatch(
+            f"the index format changed ({found} -> {FORMAT_VERSION})",
+            f"has format {found}, this version of the assistant reads format {FORMAT_VERSION}",
+            rebuild,
+        )
+    if manifest.model != model:
+        return Mismatch(
+            f"the model changed ({manifest.model} -> {model})",
+            f"was built with model '{manifest.model}' but '{model}' is configured",
+            f"rebuild with: assistant index --model {model} (or use --model {manifest.model})",
+        )
+    if dict(manifest.chunking) != dict(chunking):
+        return Mismatch(
+            f"the chunking settings changed ({dict(manifest.chunking)} -> {dict(chunking)})",
+            f"was built with chunking {dict(manifest.chunking)} but {dict(chunking)} is configured",
+            "rebuild with: assistant index",
+        )
+    if sentence_vectors is not None and manifest.sentence_vectors != sentence_vectors:
+        if sentence_vectors:
+            return Mismatch(
+                "answers need sentence vectors",
+                "was built for search only (as `assistant eval` builds them), so it cannot answer",
+                "rebuild it with: assistant index --rebuild",
+            )
+        return Mismatch("a search-only index was asked for", "holds sentence vectors, not a search-only index", rebuild)
+    if found != FORMAT_VERSION:
+        return Mismatch(
+            f"the index format changed ({found} -> {FORMAT_VERSION})",
+            "was built by an earlier version of the assistant",
+            "update it with: assistant index (its passages and vectors are kept, nothing is embedded again)",
+            reusable=True,
+        )
+    return None
