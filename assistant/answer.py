@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -36,9 +37,8 @@ SENTENCE_MARGIN = 0.1
 # may be quoted whatever its cosine: MiniLM rates "Who sponsored the research?" against "This
 # research was sponsored by ..." at only 0.37.
 TERM_COVERAGE = 0.75
-QUESTION_WORDS = frozenset(
-    {"who", "whom", "whose", "what", "when", "where", "why", "how", "which", "whi", "doe", "did", "do"}
-)
+# Words that ask rather than say what is asked about: they do not count among the question's terms.
+QUESTION_WORDS = ("who", "whom", "whose", "what", "when", "where", "why", "how", "which", "does", "did", "do")
 _WORD = re.compile(r"\w+")
 
 
@@ -120,7 +120,7 @@ def _score(question: str, candidates: list[Candidate], query_vector: np.ndarray,
         return []
     similarity = np.stack([c.vector for c in candidates]) @ query_vector
     asked, *held = terms([question] + [c.text for c in candidates])
-    asked -= QUESTION_WORDS
+    asked -= _question_terms()
     scored = [
         Candidate(
             c.hit,
@@ -135,6 +135,12 @@ def _score(question: str, candidates: list[Candidate], query_vector: np.ndarray,
         for c, s, words in zip(candidates, similarity, held, strict=True)
     ]
     return sorted(scored, key=lambda c: -c.score)
+
+
+@cache
+def _question_terms() -> frozenset[str]:
+    """QUESTION_WORDS as BM25 sees them (Snowball stems: "why" is "whi", "does" is "doe")."""
+    return frozenset(terms([" ".join(QUESTION_WORDS)])[0])
 
 
 def _choose(candidates: Sequence[Candidate], most: int) -> list[Candidate]:

@@ -80,10 +80,10 @@ def read_document(path: Path, name: str) -> Document:
         raw_pages = [RawPage(text=part, label=str(i)) for i, part in enumerate(text.split("\f"), start=1)]
         kind = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
         title = _markdown_title(text) if kind == "markdown" else ""
-    return build_document(name, raw_pages, kind=kind, title=title or Path(name).stem, warnings=warnings)
+    return clean_document(name, raw_pages, kind=kind, title=title or Path(name).stem, warnings=warnings)
 
 
-def build_document(
+def clean_document(
     name: str, raw_pages: Sequence[RawPage], *, kind: str = "text", title: str = "", warnings: Sequence[str] = ()
 ) -> Document:
     """Clean extracted pages and find their sections and table-of-contents pages.

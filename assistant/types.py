@@ -94,7 +94,7 @@ class Hit:
     rank: int  # 1-based, best first
     score: float  # fused relevance score (higher is better; only comparable within one search)
     similarity: float  # cosine similarity of question and chunk, comparable across questions
-    row: int = -1  # the chunk's row in the index (FAISS id), where its sentence vectors are found
+    row: int  # the chunk's row in the index (FAISS id), where its sentence vectors are found
 
 
 @dataclass(frozen=True)

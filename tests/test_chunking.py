@@ -6,7 +6,7 @@ import pytest
 
 from assistant.chunking import chunk_document, page_slice
 from assistant.embedding import Embedder
-from assistant.ingest import RawPage, build_document, read_document
+from assistant.ingest import RawPage, clean_document, read_document
 
 from . import pdfs
 
@@ -48,7 +48,7 @@ def _long_document() -> object:
         f"Sentence number {i} talks about trade between Minsk and Moscow in year {1990 + i}." for i in range(60)
     ]
     pages = [RawPage(text=" ".join(sentences[i : i + 20]), label=str(n)) for n, i in enumerate(range(0, 60, 20), 1)]
-    return build_document("long.txt", pages)
+    return clean_document("long.txt", pages)
 
 
 def test_no_chunk_exceeds_the_model_input_and_windows_overlap(embedder: Embedder) -> None:
@@ -67,7 +67,7 @@ def test_no_chunk_exceeds_the_model_input_and_windows_overlap(embedder: Embedder
 
 def test_a_sentence_longer_than_the_model_input_is_cut_at_word_boundaries(embedder: Embedder) -> None:
     words = " ".join(f"word{i}" for i in range(600))  # one 'sentence' of ~1,800 word pieces
-    document = build_document("table.txt", [RawPage(text=words, label="1")])
+    document = clean_document("table.txt", [RawPage(text=words, label="1")])
     chunks = chunk_document(document, embedder.count_tokens, max_tokens=100, overlap_tokens=0)
     assert max(embedder.count_tokens([c.text for c in chunks])) <= 100
     assert " ".join(c.text for c in chunks) == words  # nothing lost, nothing cut inside a word

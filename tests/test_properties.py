@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from assistant.chunking import chunk_document, page_slice
 from assistant.embedding import Embedder
 from assistant.errors import DocumentError
-from assistant.ingest import RawPage, build_document
+from assistant.ingest import RawPage, clean_document
 from assistant.sentences import _MARKER
 
 # Words, punctuation, digits, whitespace of several kinds, ligatures, hyphens at line ends,
@@ -61,9 +61,9 @@ def test_chunks_and_sentences_point_at_their_page_text(
     raw = [RawPage(text=t, label=str(i)) for i, t in enumerate(texts, start=1)]
     if not any(t.strip() for t in texts):
         with pytest.raises(DocumentError, match="the file has no text"):
-            build_document("doc.txt", raw)
+            clean_document("doc.txt", raw)
         return
-    document = build_document("doc.txt", raw)
+    document = clean_document("doc.txt", raw)
     chunks = chunk_document(document, embedder.count_tokens, max_tokens, overlap)
     covered: dict[int, set[int]] = {page.number: set() for page in document.pages}
     for chunk in chunks:
