@@ -22,7 +22,7 @@ from .app import Assistant
 from .build import describe
 from .config import ENV_VARS, Settings, read_secret_file
 from .errors import AssistantError, ConfigError
-from .types import Answer, answer_to_json, hit_to_json, page_reference
+from .types import Answer, answer_to_json, page_reference, search_to_json
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
@@ -185,7 +185,7 @@ def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     assistant.warm_up()
     print(f"Model and index loaded in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
-    from .web import launch
+    from .web.chat import launch
 
     print(
         f"Web chat on http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/ — Ctrl-C stops it.",
@@ -197,7 +197,8 @@ def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
 
 
 def _eval_beir(assistant: Assistant, args: argparse.Namespace) -> int:
-    from .evaluate import default_cache_dir, eval_beir
+    from .evaluation.evaluate import default_cache_dir, eval_beir
+    from .evaluation.report import describe_beir
 
     cache = args.cache_dir or default_cache_dir()
     print(f"Indexing {args.folder}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
@@ -207,21 +208,14 @@ def _eval_beir(assistant: Assistant, args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**result.to_json(), "seconds": round(seconds, 1)}))
-        return 0
-    print(
-        f"{result.dataset} ({result.split}): {result.queries} queries over {result.documents} documents "
-        f"({result.chunks} chunks), model {result.model}"
-    )
-    print(f"  nDCG@10    {result.ndcg_at_10:.4f}")
-    print(f"  recall@10  {result.recall_at_10:.4f}")
-    print(f"  recall@100 {result.recall_at_100:.4f}")
-    print(f"  MRR        {result.mrr:.4f}")
-    print(f"Index {result.build_seconds:.1f} s, search {result.search_seconds:.1f} s, total {seconds:.1f} s.")
+    else:
+        print(describe_beir(result, seconds))
     return 0
 
 
 def _eval_qa(assistant: Assistant, args: argparse.Namespace) -> int:
-    from .evaluate import default_cache_dir, eval_qa
+    from .evaluation.evaluate import default_cache_dir, eval_qa
+    from .evaluation.report import describe_qa
 
     if getattr(args, "docs", None) is None and not os.environ.get(ENV_VARS["docs_dir"]):
         raise ConfigError("assistant eval qa needs the documents the questions are about: add --docs DIR")
@@ -234,31 +228,8 @@ def _eval_qa(assistant: Assistant, args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({"file": args.file.name, **result.to_json(args.show_misses), "seconds": round(seconds, 1)}))
-        return 0
-    k = result.k
-    print(f"{args.file.name}: {result.questions} questions")
-    if result.single_document:
-        print(
-            f"  single-document questions ({result.single_document}): document hit@{k} "
-            f"{result.document_hit_at_k:.3f}, MRR {result.mrr:.3f}"
-        )
-    if result.page_hit_at_k is not None:
-        print(
-            f"  with pages ({result.with_pages}): page hit@{k} {result.page_hit_at_k:.3f}, "
-            f"an expected page cited in the answer {result.cited_page_hit:.3f}"
-        )
-    if result.multi_coverage_at_10 is not None:
-        print(
-            f"  multi-document questions ({result.multi_document}): sources in the top 10 "
-            f"{result.multi_coverage_at_10:.3f}"
-        )
-    print(f"Questions scored in {result.seconds:.1f} s, total {seconds:.1f} s.")
-    if args.show_misses:
-        for miss in result.misses:
-            pages = f", pages {', '.join(map(str, miss.pages))}" if miss.pages else ""
-            print(f"\nMISS {miss.question}\n  expected {', '.join(miss.expected)}{pages}; retrieved:")
-            for line in miss.retrieved:
-                print(f"    {line}")
+    else:
+        print(describe_qa(result, args.file.name, seconds, args.show_misses))
     return 0
 
 
@@ -325,7 +296,7 @@ def _status(assistant: Assistant, args: argparse.Namespace) -> int:
 def _search(assistant: Assistant, args: argparse.Namespace) -> int:
     hits = assistant.search(args.question, top_k=args.top_k)
     if args.json:
-        _print_json({"question": args.question, "hits": [hit_to_json(h) for h in hits]})
+        _print_json(search_to_json(args.question, hits))
         return 0
     for hit in hits:
         chunk = hit.chunk

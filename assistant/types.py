@@ -7,6 +7,7 @@ cleaned text of one page (`Page.text`), so an excerpt can be found again exactly
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -144,6 +145,11 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "section": chunk.section,
         "text": chunk.text,
     }
+
+
+def search_to_json(question: str, hits: Sequence[Hit]) -> dict[str, Any]:
+    """Search results in the JSON contract of `assistant search --json` and the web API's /search."""
+    return {"question": question, "hits": [hit_to_json(hit) for hit in hits]}
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from timing import percentiles
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the server is started by the tests' helper, not a copy of it
 
-from assistant.evalsets import read_questions  # noqa: E402
+from assistant.evaluation.evalsets import read_questions  # noqa: E402
 from tests.conftest import DOCUGAMI, run_cli  # noqa: E402
 from tests.web_helpers import serving  # noqa: E402
 

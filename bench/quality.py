@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.evaluate import default_cache_dir, eval_beir, eval_qa
+from assistant.evaluation.evaluate import default_cache_dir, eval_beir, eval_qa
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import metrics, retrieve, store
+from assistant import retrieve, store
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.evalsets import read_beir
-from assistant.evaluate import default_cache_dir, work_dir
+from assistant.evaluation import metrics
+from assistant.evaluation.evalsets import read_beir
+from assistant.evaluation.evaluate import default_cache_dir, work_dir
 from assistant.lexical import Lexical
 
 Ranking = list[tuple[int, float]]

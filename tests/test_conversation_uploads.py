@@ -10,7 +10,7 @@ from assistant.cli import read_auth
 from assistant.conversation import is_follow_up, standalone_query
 from assistant.docs_folder import add_document, remove_document, safe_name
 from assistant.questions import clean_question
-from assistant.render import as_text
+from assistant.web.render import as_text
 
 from . import pdfs
 from .bad_files import CASES, INDEXED, REFUSED, make_all

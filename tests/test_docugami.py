@@ -7,8 +7,8 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.embedding import Embedder
-from assistant.evalsets import read_questions
-from assistant.evaluate import score_questions
+from assistant.evaluation.evalsets import read_questions
+from assistant.evaluation.evaluate import score_questions
 
 from .conftest import DOCUGAMI, ROOT, shared_data
 

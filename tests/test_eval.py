@@ -12,8 +12,8 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.embedding import Embedder
 from assistant.errors import EvalDataError, IndexMismatchError
-from assistant.evalsets import read_beir, read_questions
-from assistant.evaluate import eval_beir
+from assistant.evaluation.evalsets import read_beir, read_questions
+from assistant.evaluation.evaluate import eval_beir
 
 from .conftest import DOCUGAMI, ROOT, run_cli, shared_data
 

@@ -6,7 +6,7 @@ import random
 import pytest
 import pytrec_eval
 
-from assistant import metrics
+from assistant.evaluation import metrics
 
 # Relevant: a (grade 2), b and e (grade 1). Ranking: x a y b z, so relevant ones sit at ranks 2 and 4,
 # and e is never retrieved.

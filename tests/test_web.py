@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from assistant.pages import render_page
+from assistant.web.page_images import render_page
 
 from . import pdfs
 from .bad_files import CASES, INDEXED, REFUSED, make_all
@@ -142,6 +142,50 @@ def test_ask_see_the_cited_page_upload_rebuild_and_ask_again(site: tuple[str, Pa
     page.close()
 
 
+def _fresh_page(browser: object, url: str) -> object:
+    page = browser.new_page(viewport={"width": 1366, "height": 860})  # type: ignore[attr-defined]
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    return page
+
+
+def test_the_page_view_of_a_markdown_document_opens_on_a_whole_line_or_sentence(
+    site: tuple[str, Path], browser: object
+) -> None:
+    """The page view used to open 1,200 characters before the excerpt, mid-word ("nity, legal
+    agreements ..."); it opens and closes on a line or a sentence of the file now, shows no heading
+    marks or '-' bullets, and marks the excerpt exactly as the file has it."""
+    url, docs = site
+    summary = (docs / BUNDLED_SUMMARY.name).read_text(encoding="utf-8")
+    page = _fresh_page(browser, url)
+    _ask(page, "What do Belarus's neighbors think of the relationship?", "neighbors")
+    page.wait_for_function("document.querySelector('#page-info .passage') !== null")  # type: ignore[attr-defined]
+    passage = page.inner_text("#page-info .passage")  # type: ignore[attr-defined]
+    lines = [line for line in passage.split("\n") if line.strip()]
+    assert re.search(r"(^|\n|#+ |- |[.!?] )" + re.escape(lines[0].removeprefix("• ")), summary), lines[0]
+    assert re.search(re.escape(lines[-1].removeprefix("• ")) + r"($|\n)", summary), lines[-1]
+    assert "Key Findings" in lines and any(line.startswith("• ") for line in lines)
+    assert not any(line.startswith(("#", "- ")) for line in lines), lines
+    assert page.inner_text("#page-info .passage mark") in summary  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_sources_of_a_markdown_document_read_as_text(site: tuple[str, Path], browser: object) -> None:
+    """The Sources card used to print the file's markdown as it is ("### Overall, …", "- Long-standing
+    …"); it shows the passage without heading marks, with • for bullets, the excerpt marked exactly."""
+    url, docs = site
+    summary = (docs / BUNDLED_SUMMARY.name).read_text(encoding="utf-8")
+    page = _fresh_page(browser, url)
+    _ask(page, "How dependent is Belarus's defense industry on Russia?", "defense sector")
+    card = page.inner_text("#sources .source .source-text")  # type: ignore[attr-defined]
+    assert card.startswith("• Long-standing defense-industrial cooperation between the countries"), card
+    assert "#" not in card and "- Long-standing" not in card
+    excerpt = "The Belarusian defense sector is almost totally dependent on contracts with Moscow."
+    assert page.inner_text("#sources .source mark") == excerpt and excerpt in summary  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "web-6-markdown-sources.png"), full_page=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
 def test_uploading_the_bad_file_corpus(tmp_path: Path, browser: object) -> None:
     """Through the Documents tab: refusals are shown, accepted files are stored, the rebuild names
     each file it skipped and the warnings, and a fact from an awkward file is answered with its page."""
@@ -234,6 +278,16 @@ def test_awkward_questions_through_the_http_api(site: tuple[str, Path]) -> None:
         result = client.predict(question, 5, api_name="/ask")
         assert result["question"] == question
         assert result["covered"] in (True, False)  # answered (or found not covered), never an error
+
+
+def test_the_http_api_is_ask_search_and_rebuild(site: tuple[str, Path]) -> None:
+    """The chat's own events are private; a handler named like an API endpoint would push the endpoint
+    to another name (/rebuild_1), which breaks every script that calls it."""
+    from gradio_client import Client
+
+    endpoints = Client(site[0], verbose=False).view_api(print_info=False, return_format="dict")
+    assert sorted(endpoints["named_endpoints"]) == ["/ask", "/rebuild", "/search"]
+    assert endpoints["unnamed_endpoints"] == {}
 
 
 def test_readme_gradio_client_example_runs(site: tuple[str, Path]) -> None:

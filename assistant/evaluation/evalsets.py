@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import EvalDataError
+from ..errors import EvalDataError
 
 
 @dataclass(frozen=True)

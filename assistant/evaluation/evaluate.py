@@ -17,15 +17,15 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..app import Assistant
+from ..build import BuildProgress, build
+from ..config import Settings
+from ..types import Hit, page_reference
 from . import metrics
-from .app import Assistant
-from .build import BuildProgress, build
-from .config import Settings
 from .evalsets import BeirSet, Question, read_beir, read_questions
-from .types import Hit, page_reference
 
 if TYPE_CHECKING:
-    from .embedding import Embedder
+    from ..embedding import Embedder
 
 # Passages retrieved per BEIR query: enough distinct documents for recall@100 (a document scores
 # by its best passage, so passages of one document count once).
@@ -233,7 +233,7 @@ def _pages(hit: Hit) -> str:
 
 def work_dir(cache_dir: Path | None, kind: str, source: Path, settings: Settings) -> Path:
     """One cache folder per evaluated source and model, so runs with other models do not evict it."""
-    from .embedding import model_id
+    from ..embedding import model_id
 
     key = f"{source.resolve()}|{model_id(settings.model)}"
     slug = re.sub(r"[^\w.-]+", "-", source.resolve().name).strip("-") or kind

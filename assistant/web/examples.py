@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from .types import Page
+from ..types import Page
 
 # The bundled summary (and the full report, whose file name users choose) get questions a reader
 # of the report would ask; they were checked to be answered from the summary alone.

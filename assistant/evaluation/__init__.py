@@ -1,0 +1,1 @@
+"""Measuring retrieval: metrics, evaluation sets, and the product's own pipeline run on them (`assistant eval`)."""

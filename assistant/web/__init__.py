@@ -1,0 +1,9 @@
+"""The web chat: Gradio, and what only the chat needs (rendering, page images, example questions).
+
+Importing this package imports nothing heavy; `assistant.web.chat` imports Gradio.
+"""
+
+import os
+
+# No analytics, no version check: nothing leaves the machine. Set before any module here imports Gradio.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

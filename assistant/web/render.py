@@ -1,0 +1,113 @@
+"""Answers, citations and status as the chat's markdown and HTML.
+
+Anything from a user or a document is escaped here before it reaches the page: questions and
+excerpts are shown as text, never rendered as HTML or markdown. Passages of markdown documents are
+shown without their markup (readable.py), the excerpt still marked exactly.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ..answer import NOT_COVERED
+from ..app import Assistant
+from ..errors import IndexMissingError
+from ..ingest import MARKDOWN_SUFFIXES
+from ..types import Answer, Citation, Page, page_reference
+from .readable import at_line_end, at_line_start, to_html, window
+
+CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel, at most, on either side
+PASSAGE_CHARS = 1200  # text shown around an excerpt from a text or markdown document, at most
+NO_SOURCES_YET = "<p class='low'>Cited passages appear here.</p>"
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MARKER = re.compile(r"\\\[(\d+)\\\]")
+
+
+def as_text(text: str) -> str:
+    """Markdown that renders exactly `text`: HTML escaped, markdown syntax backslashed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer for the chat, with each [n] a link that shows citation n."""
+    if not answer.covered:
+        return as_text(NOT_COVERED)
+    body = _MARKER.sub(lambda m: f'<a href="#source-{m.group(1)}">[{m.group(1)}]</a>', as_text(answer.text))
+    if answer.query != answer.question:
+        body += f"\n\n<small>Searched for: {as_text(answer.query)}</small>"
+    return body
+
+
+def citation_label(citation: Citation) -> str:
+    where = page_reference(citation.page_label, citation.page_start, citation.page_end)
+    return f"[{citation.key}] {citation.document}, {where}"
+
+
+def sources_html(answer: Answer, pages: Mapping[str, Sequence[Page]]) -> str:
+    """One card per citation: where it is, its score, and the excerpt highlighted in its context
+    (`pages`: the index the answer came from, or a newer one)."""
+    if not answer.citations:
+        return "<p class='low'>No passages found.</p>"
+    intro = "" if answer.covered else "<p class='low'>Closest passages (below the relevance floor):</p>"
+    return intro + "".join(_card(c, pages) for c in answer.citations)
+
+
+def _card(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str:
+    c = citation
+    section = f" · {html.escape(c.section)}" if c.section else ""
+    head = (
+        f"<div class='source-head'><span class='source-key'>[{c.key}]</span>"
+        f"<b>{html.escape(c.document)}</b> · {page_reference(c.page_label, c.page_start, c.page_end)}{section}"
+        f" <span class='source-meta'>· relevance {c.score:.2f}</span></div>"
+    )
+    text = cited_page_text(c, pages)
+    if text is None:  # the page is no longer indexed as it was: show the excerpt alone
+        body = f"<mark>{html.escape(c.excerpt)}</mark>"
+    else:
+        begin, end = window(text, c.char_start, c.char_end, CONTEXT_CHARS)
+        before = "" if at_line_start(text, begin) else "…"
+        after = "" if at_line_end(text, end) else "…"
+        body = before + to_html(text, begin, end, (c.char_start, c.char_end), is_markdown(c.document)) + after
+    return f"<div class='source' id='source-{c.key}'>{head}<div class='source-text'>{body}</div></div>"
+
+
+def cited_page_text(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str | None:
+    """The text of the cited page, or None when `pages` no longer holds the excerpt where it was."""
+    document = pages.get(citation.document, ())
+    if not 1 <= citation.page_start <= len(document):
+        return None
+    text = document[citation.page_start - 1].text
+    return text if text[citation.char_start : citation.char_end] == citation.excerpt else None
+
+
+def passage_html(text: str, start: int, end: int, markdown: bool = False) -> str:
+    """The text around text[start:end], whole lines or sentences, with that excerpt marked."""
+    begin, finish = window(text, start, end, PASSAGE_CHARS)
+    return f"<div class='passage'>{to_html(text, begin, finish, (start, end), markdown)}</div>"
+
+
+def is_markdown(document: str) -> bool:
+    return Path(document).suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def status_markdown(assistant: Assistant) -> str:
+    try:
+        status = assistant.status()
+    except IndexMissingError:
+        return "No index yet: add documents and press **Rebuild index**."
+    lines = [
+        f"**{status.documents} documents, {status.pages} pages, {status.chunks} passages** · model "
+        f"`{status.model}` · built {status.built_at}",
+        "",
+    ]
+    for source in status.sources:
+        pages = f"{source['pages']} page{'s' * (source['pages'] != 1)}"
+        passages = f"{source['chunks']} passage{'s' * (source['chunks'] != 1)}"
+        lines.append(f"- {as_text(source['path'])}: {pages}, {passages}")
+        lines += [f"  - ⚠ {as_text(w)}" for w in source["warnings"]]
+    lines += [f"- ⚠ not indexed: {as_text(s['reason'])}" for s in status.skipped]
+    return "\n".join(lines)
