@@ -110,3 +110,22 @@ def test_documents_tab_adds_removes_and_rebuilds(tmp_path: Path, make_assistant:
     assert note.startswith("Removed notes\\.md.") and remove_choices["choices"] == [BUNDLED_SUMMARY.name]
     assert "removed    notes.md" in handlers.rebuild_api()
     assert handlers.new_conversation()[2] == NO_SOURCES_YET
+
+
+def test_a_page_changed_by_a_rebuild_is_never_marked_at_stale_offsets(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    note = docs / "notes.md"
+    note.write_text("# Notes\n\nThe Zubr bison reserve is home to 812 animals.\n", encoding="utf-8")
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    handlers = ChatHandlers(assistant)
+    *_, citations, _, caption = handlers.respond("How many bison live in the reserve?", [], [], 5, True)
+    assert "<mark>The Zubr bison reserve is home to 812 animals.</mark>" in caption
+    note.write_text("# Notes\n\nA longer first sentence moves every offset. The reserve has 900 bison.\n", "utf-8")
+    assistant.index()
+    _, caption = handlers.show_page("1", citations)
+    assert "the document changed since this answer: ask again" in caption and "<mark>" not in caption
+    assert "The Zubr bison reserve is home to 812 animals." in caption  # the excerpt as it was cited

@@ -25,6 +25,7 @@ from .render import (
     answer_markdown,
     as_text,
     citation_label,
+    cited_page_text,
     is_markdown,
     passage_html,
     sources_html,
@@ -107,9 +108,13 @@ class ChatHandlers:
             note = "" if found else " <span class='low'>(the excerpt could not be located on the page image)</span>"
             link = f" · <a href='{url}' target='_blank'>open the PDF at this page</a>{note}</p>"
             return gr.update(value=image, visible=True), title + link
-        page = self.assistant.stored_index().page(cited.document, cited.page_start)
-        passage = passage_html(page.text, cited.char_start, cited.char_end, is_markdown(cited.document))
-        return gr.update(value=None, visible=False), f"{title}</p>{passage}"
+        no_image = gr.update(value=None, visible=False)
+        text = cited_page_text(cited, self.assistant.stored_index().pages)
+        if text is None:  # a rebuild changed the page since the answer: its offsets mark other text now
+            stale = " <span class='low'>(the document changed since this answer: ask again)</span></p>"
+            return no_image, f"{title}{stale}<div class='passage'>{html.escape(cited.excerpt)}</div>"
+        passage = passage_html(text, cited.char_start, cited.char_end, is_markdown(cited.document))
+        return no_image, f"{title}</p>{passage}"
 
     def new_conversation(self) -> tuple[Any, ...]:
         """Empty chat, queries, sources, picker, citations and page view."""
