@@ -10,6 +10,7 @@ the model, the chunking or the index format changes, everything is rebuilt, and 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ def build(
         unchanged=tuple(plan.unchanged),
         skipped=skipped,
         warnings=tuple(w for d in documents for w in d.report.warnings),
-        embedded=tuple(sorted(_count_by_document(new.chunks).items())),
+        embedded=tuple(sorted(Counter(c.document for c in new.chunks).items())),
         full_rebuild_reason=reason,
         documents=len(manifest.documents),
         pages=manifest.pages,
@@ -297,7 +298,7 @@ def _write(
         kept = [d for d in previous.manifest.documents if d.path in keep]
     merged = store.Embedded.join(parts)
     pages = {name: pages[name] for name in sorted(pages)}
-    counts = _count_by_document(merged.chunks)
+    counts = Counter(c.document for c in merged.chunks)
     sources = {f.name: f for f in files}
     read = [_indexed(d, sources[d.path], counts.get(d.path, 0)) for d in documents]
     manifest = Manifest(
@@ -330,13 +331,6 @@ def _lexical(chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]]) -> tu
 
 def _indexed(document: Document, source: SourceFile, chunks: int) -> IndexedDocument:
     return IndexedDocument(document.path, source.size, source.sha256, document.title, chunks, document.report)
-
-
-def _count_by_document(chunks: Sequence[Chunk]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for chunk in chunks:
-        counts[chunk.document] = counts.get(chunk.document, 0) + 1
-    return counts
 
 
 def _shown(docs_dir: Path, name: str) -> str:

@@ -100,7 +100,8 @@ class Manifest:
         """Raises ValueError (with what is wrong) for a manifest that was altered or is incomplete."""
         if not isinstance(data, Mapping):
             raise ValueError("is not a JSON object")
-        if data.get("checksum", _checksum(data)) != _checksum(data):
+        checksum = _checksum(data)
+        if data.get("checksum", checksum) != checksum:
             raise ValueError("does not match its checksum")
         try:
             manifest = cls(
