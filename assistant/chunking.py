@@ -16,10 +16,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .captions import caption_at, page_captions
 from .sentences import sentence_spans
 from .types import Chunk, Document, Page
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
+
+# How page text is cleaned and context lines are made, recorded with the chunking settings, so that
+# a change re-reads and re-embeds every document. 2: table rows are never glued to the text after
+# them, and context lines name the caption of the table or note a passage sits in (captions.py).
+TEXT_VERSION = 2
 
 # Word pieces reserved for a chunk's context line (document name and section): chunk budgets
 # are the model's input size minus this.
@@ -46,7 +52,8 @@ def chunk_document(
     overlap_tokens: int,
 ) -> list[Chunk]:
     units = document_units(document, count_tokens, max_tokens)
-    contexts: dict[str, str] = {}
+    captions = [page_captions(page.text) for page in document.pages]
+    contexts: dict[tuple[str, str], str] = {}
     chunks: list[Chunk] = []
     start = 0
     while start < len(units):
@@ -57,21 +64,24 @@ def chunk_document(
         while end - start > 1 and count_tokens([chunk.text])[0] > max_tokens:
             end -= 1
             chunk = make_chunk(document, units[start:end])
-        if chunk.section not in contexts:
-            contexts[chunk.section] = context_line(document, chunk.section, count_tokens)
-        chunks.append(replace(chunk, context=contexts[chunk.section]))
+        where = (chunk.section, caption_at(captions, chunk.page_start, chunk.char_start))
+        if where not in contexts:
+            contexts[where] = context_line(document, *where, count_tokens)
+        chunks.append(replace(chunk, context=contexts[where]))
         if end >= len(units):
             break
         start = _overlap_start(units, start, end, overlap_tokens, document)
     return chunks
 
 
-def context_line(document: Document, section: str, count_tokens: TokenCounter) -> str:
-    """'<file name>: <title> — <section>', cut to CONTEXT_TOKENS word pieces."""
+def context_line(document: Document, section: str, caption: str, count_tokens: TokenCounter) -> str:
+    """'<file name>: <title> — <section> — <caption>', cut to CONTEXT_TOKENS word pieces."""
     name = Path(document.path).stem
     line = f"{name}: {document.title}" if document.title and document.title != name else name
     if section and section != document.title:
         line = f"{line} — {section}"
+    if caption and caption not in (section, document.title):
+        line = f"{line} — {caption}"
     words = line.split()[:CONTEXT_TOKENS]  # each word is at least one word piece
     while len(words) > 1 and count_tokens([" ".join(words)])[0] > CONTEXT_TOKENS:
         words.pop()

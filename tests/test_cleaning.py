@@ -98,3 +98,30 @@ def test_sentences_start_after_list_markers_and_heading_marks() -> None:
 def test_sentence_spans_respect_a_window() -> None:
     text = "One. Two three. Four."
     assert [text[s:e] for s, e in sentence_spans(text, 5, 15)] == ["Two three."]
+
+
+def test_a_table_row_ending_in_percentages_is_not_run_into_the_prose_after_it() -> None:
+    # From a real 10-Q (Apple, Q3 2023): the row ends in "(3)%", the next line starts in lower case.
+    lines = [
+        "Total net sales $ 81,797 $ 82,959 (1)% $ 293,787 $ 304,182 (3)%",
+        "iPhone",
+        "iPhone net sales decreased during the third quarter and first nine months of 2023 compared to the",
+        "same periods in 2022.",
+    ]
+    text = cleaning.join_wrapped(lines)
+    assert text.split("\n")[:2] == lines[:2]
+    assert [text[s:e] for s, e in sentence_spans(text)][0] == lines[0]
+
+
+def test_prose_wrapped_after_a_year_is_still_glued() -> None:
+    lines = ["Revenue grew in fiscal 2023", "compared with fiscal 2022."]
+    assert cleaning.join_wrapped(lines) == "Revenue grew in fiscal 2023 compared with fiscal 2022."
+
+
+def test_a_caption_keeps_its_own_line() -> None:
+    lines = [
+        "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited)",
+        "(In millions, except number of shares which are reflected in thousands and per share amounts)",
+        "Net sales $ 60,584 $ 63,355",
+    ]
+    assert cleaning.join_wrapped(lines).split("\n")[0] == lines[0]
