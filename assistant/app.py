@@ -172,5 +172,6 @@ class Assistant:
             query_vector,
             top_k=top_k or self.settings.top_k,
             candidates=self.settings.candidates,
+            mode=self.settings.retrieval,
         )
         return hits, query_vector

@@ -315,18 +315,30 @@ def _write(
     )
     if progress:
         progress("writing", 0, 1)
-    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *_lexical(merged.chunks, pages)))
+    titles = {d.path: d.title for d in manifest.documents}
+    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *_lexical(merged.chunks, pages, titles)))
     if progress:
         progress("writing", 1, 1)
     return manifest
 
 
-def _lexical(chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]]) -> tuple[Lexical, Lexical]:
-    """BM25 over the chunks (row i = chunk i) and over whole documents (row i = i-th document of pages)."""
-    texts: dict[str, list[str]] = {name: [] for name in pages}
-    for chunk in chunks:
-        texts[chunk.document].append(chunk.search_text)
-    return Lexical.build([c.search_text for c in chunks]), Lexical.build([" ".join(texts[name]) for name in pages])
+def _lexical(
+    chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]], titles: Mapping[str, str]
+) -> tuple[Lexical, Lexical]:
+    """BM25 over the chunks (row i = chunk i) and over document profiles (row i = i-th document of pages)."""
+    profiles = [document_profile(name, titles.get(name, ""), pages[name]) for name in pages]
+    return Lexical.build([c.search_text for c in chunks]), Lexical.build(profiles)
+
+
+def document_profile(name: str, title: str, pages: Sequence[Page]) -> str:
+    """What a document says about itself: its file name, its title and its first page (a filing's
+    cover names the company and the period; a report's title page, its subject and date). Questions
+    name documents this way ("Apple's 10-Q for the quarter ended July 1, 2023"), however the file
+    happens to be called. Tuned against the whole text of the document, the profile found the
+    filing a question names more often (bench/tune_fusion.py): the whole text of every quarter
+    repeats the same company, products and years."""
+    first = next((page.text for page in pages if page.text.strip()), "")
+    return "\n".join(part for part in (Path(name).stem, title, first) if part)
 
 
 def _indexed(document: Document, source: SourceFile, chunks: int) -> IndexedDocument:

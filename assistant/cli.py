@@ -14,7 +14,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -22,6 +22,7 @@ from .app import Assistant
 from .build import describe
 from .config import ENV_VARS, Settings, read_secret_file
 from .errors import AssistantError, ConfigError
+from .retrieve import MODES
 from .types import Answer, answer_to_json, page_reference, search_to_json
 
 EXIT_ERROR = 1
@@ -162,6 +163,12 @@ def _declare_eval(commands: Commands, common: argparse.ArgumentParser) -> None:
             help="where eval indexes live (default ~/.cache/assistant/eval)",
         )
         parser.add_argument("--json", action="store_true", help="print one JSON line")
+        parser.add_argument(
+            "--retrieval",
+            choices=MODES,
+            default="hybrid",
+            help="hybrid (the product), or one retriever alone to compare: dense or lexical (BM25)",
+        )
 
 
 def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
@@ -204,7 +211,8 @@ def _eval_beir(assistant: Assistant, args: argparse.Namespace) -> int:
     print(f"Indexing {args.folder}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
     started = time.perf_counter()
     with _TerminalProgress() as progress:
-        result = eval_beir(args.folder, args.split, assistant.settings, cache, progress=progress)
+        settings = replace(assistant.settings, retrieval=args.retrieval)
+        result = eval_beir(args.folder, args.split, settings, cache, progress=progress)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**result.to_json(), "seconds": round(seconds, 1)}))
@@ -224,7 +232,8 @@ def _eval_qa(assistant: Assistant, args: argparse.Namespace) -> int:
     print(f"Indexing {docs}/ for evaluation in {cache}/ (the cache makes the next run fast)", file=sys.stderr)
     started = time.perf_counter()
     with _TerminalProgress() as progress:
-        result = eval_qa(args.file, docs, assistant.settings, cache, args.k, progress=progress)
+        settings = replace(assistant.settings, retrieval=args.retrieval)
+        result = eval_qa(args.file, docs, settings, cache, args.k, progress=progress)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({"file": args.file.name, **result.to_json(args.show_misses), "seconds": round(seconds, 1)}))

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from .errors import QuestionError
+from .sentences import sentence_spans
 
 # Longer questions are refused: the embedding model reads the first 256 word pieces (about 1,000
 # characters) anyway, and a pasted page is better searched a paragraph at a time.
@@ -38,3 +39,36 @@ def clean_question(question: str) -> str:
             "— shorten it to the part you want answered"
         )
     return text
+
+
+# Answer-format instructions ("Round to one decimal place.", "Answer in USD millions.") tell the
+# answer step what to write, not the search where to look: on analyst questions they are most of
+# the words BM25 matches, in every passage alike. Whole sentences that only give such an instruction,
+# and clauses that do, are left out of what is searched (`for_search`); the question itself is
+# unchanged for the answer.
+_FORMAT_WORDS = (
+    r"decimals?|round(?:ed|ing)?|units?|percent(?:age)?s?|usd|us\$|dollars?|millions?|billions?|thousands?"
+    r"|whole\s+number|nearest|format|bullet|words?|sentences?"
+)
+_INSTRUCTION = re.compile(
+    rf"^(?:please\s+)?(?:answer|respond|round|express|format|report|give|provide|present|show|write|state)\b"
+    rf"[^.?!]*\b(?:{_FORMAT_WORDS})\b[^.?!]*[.?!]?$",
+    re.IGNORECASE,
+)
+_FORMAT_CLAUSE = re.compile(
+    r"[,;]?\s*\(?\b(?:rounded|round(?:ing)?)\s+(?:it\s+|them\s+)?(?:off\s+)?to\s+(?:the\s+)?(?:nearest\s+)?"
+    r"(?:\w+\s+)?(?:decimal(?:\s+places?)?|digits?|percent|whole\s+number|million|billion|integer)\w*\)?"
+    r"|[,;]?\s*\(?\b(?:in|as)\s+(?:units\s+of\s+)?(?:USD|US\$|\$)\s*(?:millions|billions|thousands)\b\)?",
+    re.IGNORECASE,
+)
+
+
+def for_search(question: str) -> str:
+    """The question without its answer-format instructions: what retrieval looks for."""
+    kept, last = [], 0
+    for start, end in sentence_spans(question):
+        if _INSTRUCTION.match(question[start:end]):
+            kept.append(question[last:start])
+            last = end
+    searched = _FORMAT_CLAUSE.sub("", "".join(kept) + question[last:])
+    return " ".join(searched.split()) or question

@@ -1,33 +1,62 @@
-"""Question -> list[Hit]: dense and BM25 scores fused, near-duplicates removed.
+"""Question -> list[Hit]: dense and BM25 scores fused, the documents the question names preferred,
+near-duplicates removed.
 
 Fusion is a weighted sum of the two scores, each divided by its best score for this question:
 cosine similarities and BM25 scores live on unrelated scales, and dividing by the best keeps each
 retriever's own sense of how much better its first passage is than its tenth, which rank fusion
-throws away. Chosen on SciFact's train split (bench/tune_retrieval.py, nDCG@10 over 809 queries):
-reciprocal rank fusion 0.727, this with the dense weight at 0.65 0.739; dense alone 0.678, BM25
-alone 0.685. A passage only one retriever found gets the other's lowest normalised score.
+throws away. A passage only one retriever found gets the other's lowest normalised score. To it
+is added DOCUMENT_WEIGHT times how well the question matches the passage's document profile (its
+name, title and first page: bm25-documents/ in the index), so "Apple's Q3 2023" prefers that
+filing over the same company's other quarters, whose passages read much the same.
+
+Chosen across every set at once, on train parts only (bench/tune_fusion.py; README "Retrieval
+quality" has every set with dense alone and BM25 alone beside the fusion): SciFact train, the
+Docugami single-document questions, the page questions and the train half of the analyst
+questions. The weights sit on a plateau: dense 0.70-0.75 with the profile at 0.2 are within one
+question of each other on every set; 0.65 (chosen earlier on SciFact alone) lost two analyst
+questions, 0.8 lost three.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import ConfigError
+from .questions import for_search
 from .store import StoredIndex
 from .types import Hit
 
-DENSE_WEIGHT = 0.65  # the lexical weight is 1 - DENSE_WEIGHT
-# Added to a passage's fused score, times its document's BM25 score over whole documents divided by
-# the best document's: questions often name their document ("Amazon's Q3 2023 10-Q") in words the
-# passage itself lacks. Docugami single-document questions, source in the top 5 (assistant eval):
-# 0.870 -> 0.935; SciFact train nDCG@10 unchanged (0.739). With one document it adds the same to
-# every passage.
-DOCUMENT_WEIGHT = 0.2
+DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
+DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
+# "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
+# reports them beside it.
+MODES = ("hybrid", "dense", "lexical")
 
 _WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What each retriever found for one question, before fusion: (row, score) lists, best first,
+    and document row -> profile score divided by the best document's (empty unless hybrid)."""
+
+    mode: str
+    dense: list[tuple[int, float]]
+    lexical: list[tuple[int, float]]
+    documents: dict[int, float]
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """The weights of the fusion; bench/tune_fusion.py tries others on the same Signals."""
+
+    dense_weight: float = DENSE_WEIGHT
+    document_weight: float = DOCUMENT_WEIGHT
 
 
 def search(
@@ -37,26 +66,51 @@ def search(
     top_k: int,
     candidates: int,
     include_toc: bool = False,
+    mode: str = "hybrid",
 ) -> list[Hit]:
     """The top_k passages for the question, best first."""
-    depth = max(candidates, top_k)
-    dense = stored.search_vectors(query_vector, depth)
-    lexical = stored.lexical.search(question, depth)
-    fused = fuse(dense, lexical)
-    if stored.document_lexical is not None:
-        documents = list(stored.pages)
-        found = _normalised(stored.document_lexical.search(question, len(documents)))
-        boost = {documents[row]: DOCUMENT_WEIGHT * score for row, score in found.items()}
-        fused = {row: score + boost.get(stored.chunks[row].document, 0.0) for row, score in fused.items()}
-    rows = sorted(fused, key=lambda r: (-fused[r], r))
-    if not include_toc:
-        rows = [r for r in rows if not stored.chunks[r].is_toc]
-    rows = _distinct(stored, rows, top_k)
+    found = signals(stored, question, query_vector, max(candidates, top_k), mode)
+    scores = fused_scores(stored, found)
+    rows = ranked_rows(stored, scores, top_k, include_toc)
     similarities = stored.similarity(query_vector, rows)
     return [
-        Hit(chunk=stored.chunks[row], rank=rank, score=fused[row], similarity=float(sim), row=row)
+        Hit(chunk=stored.chunks[row], rank=rank, score=scores[row], similarity=float(sim), row=row)
         for rank, (row, sim) in enumerate(zip(rows, similarities, strict=True), start=1)
     ]
+
+
+def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth: int, mode: str) -> Signals:
+    """Each retriever's candidates. `query_vector` embeds the whole question; BM25 searches it without
+    its answer-format instructions (questions.for_search), which name units and rounding, not what
+    to look for."""
+    if mode not in MODES:
+        raise ConfigError(f"Unknown retrieval {mode!r} — use one of: {', '.join(MODES)}")
+    words = for_search(question)
+    dense = stored.search_vectors(query_vector, depth) if mode != "lexical" else []
+    lexical = stored.lexical.search(words, depth) if mode != "dense" else []
+    documents: dict[int, float] = {}
+    if mode == "hybrid" and stored.document_lexical is not None:
+        documents = _normalised(stored.document_lexical.search(words, len(stored.pages)))
+    return Signals(mode, dense, lexical, documents)
+
+
+def fused_scores(stored: StoredIndex, found: Signals, fusion: Fusion = Fusion()) -> dict[int, float]:
+    """Row -> score: one retriever's own, or the fusion raised by how well the question matches each
+    passage's document profile (with one document, the same for every passage)."""
+    if found.mode != "hybrid":
+        return dict(found.dense or found.lexical)
+    scores = fuse(found.dense, found.lexical, fusion.dense_weight)
+    names = list(stored.pages)
+    boost = {names[row]: fusion.document_weight * score for row, score in found.documents.items()}
+    return {row: score + boost.get(stored.chunks[row].document, 0.0) for row, score in scores.items()}
+
+
+def ranked_rows(stored: StoredIndex, scores: dict[int, float], top_k: int, include_toc: bool = False) -> list[int]:
+    """The best top_k rows, contents pages left out unless asked for, near-copies of better ones too."""
+    rows = sorted(scores, key=lambda r: (-scores[r], r))
+    if not include_toc:
+        rows = [r for r in rows if not stored.chunks[r].is_toc]
+    return _distinct(stored, rows, top_k)
 
 
 def fuse(

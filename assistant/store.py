@@ -11,8 +11,8 @@ Layout of index_dir (also in index/README.md):
         chunks.jsonl    the chunk table
         pages.jsonl     cleaned page texts, which every citation offset refers to
         bm25/           the lexical index over the same rows
-        bm25-documents/ BM25 over whole documents (row i = i-th document of pages.jsonl), to favour
-                        passages of the document a question names
+        bm25-documents/ BM25 over document profiles (name, title, first page; row i = i-th document
+                        of pages.jsonl), to favour passages of the document a question names
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class StoredIndex:
 @dataclass(frozen=True)
 class NewBuild:
     """Everything a build writes: its manifest, the chunks with their vectors, the page texts and BM25
-    over the chunks (row i = chunk i) and over whole documents (row i = i-th document of `pages`)."""
+    over the chunks (row i = chunk i) and over document profiles (row i = i-th document of `pages`)."""
 
     manifest: Manifest
     embedded: Embedded

@@ -52,6 +52,7 @@ class BeirResult:
     build_seconds: float
     search_seconds: float
     model: str
+    retrieval: str = "hybrid"  # Settings.retrieval: the fusion, or one retriever alone
 
     def to_json(self) -> dict[str, Any]:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
@@ -70,7 +71,7 @@ def eval_beir(
     data = read_beir(folder, split)
     settings = settings or Settings.from_env()
     work = work_dir(cache_dir, "beir", folder, settings)
-    names = _write_corpus(data, work / "docs")
+    names = write_corpus(data, work / "docs")
     assistant = Assistant(replace(settings, docs_dir=work / "docs", index_dir=work / "index"), embedder)
     report = build(
         assistant.settings, progress=progress, load_embedder=lambda: assistant.embedder, sentence_vectors=False
@@ -94,6 +95,7 @@ def eval_beir(
         build_seconds=report.seconds,
         search_seconds=search_seconds,
         model=assistant.settings.model,
+        retrieval=assistant.settings.retrieval,
     )
 
 
@@ -102,7 +104,7 @@ def document_ranking(hits: Sequence[Hit], names: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(names[hit.chunk.document] for hit in hits))
 
 
-def _write_corpus(data: BeirSet, docs: Path) -> dict[str, str]:
+def write_corpus(data: BeirSet, docs: Path) -> dict[str, str]:
     """One file per corpus entry, rewritten only when it differs (so the build stays incremental);
     returns file name -> corpus id."""
     docs.mkdir(parents=True, exist_ok=True)
@@ -144,6 +146,7 @@ class QAResult:
     multi_coverage_at_10: float | None  # share of a multi-document question's sources in the top 10
     seconds: float
     misses: tuple[Miss, ...] = field(default=(), compare=False)
+    retrieval: str = "hybrid"  # Settings.retrieval: the fusion, or one retriever alone
 
     def to_json(self, with_misses: bool = False) -> dict[str, Any]:
         result = {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items() if k != "misses"}
@@ -177,7 +180,7 @@ def score_questions(assistant: Assistant, questions: Sequence[Question], k: int 
     doc_hits, ranks, page_hits, cited_hits, coverage = [], [], [], [], []
     misses = []
     for question in questions:
-        expected = [d for d in indexed if any(_matches(d, pattern) for pattern in question.documents)]
+        expected = [d for d in indexed if any(matches(d, pattern) for pattern in question.documents)]
         if question.multi_document:
             hits = assistant.search(question.question, top_k=MULTI_DOCUMENT_DEPTH)
             found = {hit.chunk.document for hit in hits}
@@ -214,10 +217,11 @@ def score_questions(assistant: Assistant, questions: Sequence[Question], k: int 
         multi_coverage_at_10=metrics.mean(coverage) if coverage else None,
         seconds=time.perf_counter() - started,
         misses=tuple(misses),
+        retrieval=assistant.settings.retrieval,
     )
 
 
-def _matches(document: str, pattern: str) -> bool:
+def matches(document: str, pattern: str) -> bool:
     """Exact name, or a glob pattern ("*2023 Q3 AAPL*") over the name."""
     return document == pattern or Path(document).name == pattern or fnmatch.fnmatchcase(document, pattern)
 

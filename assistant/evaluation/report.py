@@ -9,7 +9,7 @@ def describe_beir(result: BeirResult, seconds: float) -> str:
     return "\n".join(
         [
             f"{result.dataset} ({result.split}): {result.queries} queries over {result.documents} documents "
-            f"({result.chunks} chunks), model {result.model}",
+            f"({result.chunks} chunks), model {result.model}, retrieval {result.retrieval}",
             f"  nDCG@10    {result.ndcg_at_10:.4f}",
             f"  recall@10  {result.recall_at_10:.4f}",
             f"  recall@100 {result.recall_at_100:.4f}",
@@ -21,7 +21,7 @@ def describe_beir(result: BeirResult, seconds: float) -> str:
 
 def describe_qa(result: QAResult, name: str, seconds: float, show_misses: bool = False) -> str:
     k = result.k
-    lines = [f"{name}: {result.questions} questions"]
+    lines = [f"{name}: {result.questions} questions, retrieval {result.retrieval}"]
     if result.single_document:
         lines.append(
             f"  single-document questions ({result.single_document}): document hit@{k} "
