@@ -17,7 +17,7 @@ from assistant.questions import for_search
             "What was 3M's FY2018 capital expenditure?",
         ),
         (
-            "What share of net income went to dividends? Give the answer as a percentage, rounded to one decimal place.",
+            "What share of net income went to dividends? Give the answer as a percentage, rounded to one decimal.",
             "What share of net income went to dividends?",
         ),
         ("What was the margin, rounded to one decimal place, in fiscal 2023?", "What was the margin, in fiscal 2023?"),
