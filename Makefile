@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_and_search.py ../shared/eval/docugami-sec10q/docs
 	$(BIN)/python bench/serve.py
 
-# Retrieval quality on SciFact, the Docugami 10-Q questions and the page-labelled questions (README table).
+# Retrieval quality on SciFact, the Docugami 10-Q questions, the page questions and the analyst questions,
+# with dense alone and BM25 alone beside the fusion (README table).
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py
