@@ -9,12 +9,12 @@ is added DOCUMENT_WEIGHT times how well the question matches the passage's docum
 name, title and first page: bm25-documents/ in the index), so "Apple's Q3 2023" prefers that
 filing over the same company's other quarters, whose passages read much the same.
 
-Chosen across every set at once, on train parts only (bench/tune_fusion.py; README "Retrieval
-quality" has every set with dense alone and BM25 alone beside the fusion): SciFact train, the
-Docugami single-document questions, the page questions and the train half of the analyst
-questions. The weights sit on a plateau: dense 0.70-0.75 with the profile at 0.2 are within one
-question of each other on every set; 0.65 (chosen earlier on SciFact alone) lost two analyst
-questions, 0.8 lost three.
+Chosen across every set at once, on train parts only (bench/tune_fusion.py; the README's
+"Measuring retrieval" has every set with dense alone and BM25 alone beside the fusion): SciFact
+train, the Docugami single-document questions, the page questions and the train half of the
+analyst questions. The weights sit on a plateau: dense 0.70 and 0.75 with the profile at 0.2 are
+within one question of each other on every set; 0.65 (chosen earlier on SciFact alone) lost a
+question on each question set, 0.8 lost three analyst questions.
 """
 
 from __future__ import annotations
