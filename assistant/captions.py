@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 MAX_CAPTION_CHARS = 120
 
@@ -58,17 +59,33 @@ def page_captions(text: str) -> list[tuple[int, str]]:
     return captions
 
 
-def caption_at(pages: Sequence[Sequence[tuple[int, str]]], page: int, offset: int) -> str:
-    """The caption in force at `offset` of 1-based `page`, given every page's captions: the last one
-    before it, on that page or an earlier one (a statement runs onto the next page). A caption ending
-    in a colon ("INVESTING ACTIVITIES:") heads a part of a table: it is named after the table's own
-    caption, "CONSOLIDATED STATEMENTS OF CASH FLOWS — INVESTING ACTIVITIES:"."""
-    part = ""
-    for number in range(page, 0, -1):
-        for start, title in reversed(pages[number - 1]):
-            if number == page and start > offset:
-                continue
-            if not title.endswith(":"):
-                return f"{title} — {part}" if part else title
-            part = part or title
-    return part
+@dataclass(frozen=True)
+class CaptionsInForce:
+    """Which caption is in force anywhere in a document: the last one before the place, on its page or
+    an earlier one (a statement runs onto the next page). A caption ending in a colon ("INVESTING
+    ACTIVITIES:") heads a part of a table: it is named after the table's own caption,
+    "CONSOLIDATED STATEMENTS OF CASH FLOWS — INVESTING ACTIVITIES:"."""
+
+    pages: Sequence[Sequence[tuple[int, str]]]  # every page's page_captions, in page order
+    entering: Sequence[tuple[str, str]]  # (caption, part) in force at the top of each page
+
+    @classmethod
+    def of(cls, pages: Sequence[Sequence[tuple[int, str]]]) -> CaptionsInForce:
+        entering, state = [], ("", "")
+        for captions in pages:
+            entering.append(state)
+            state = _after(state, [title for _, title in captions])
+        return cls(pages, entering)
+
+    def at(self, page: int, offset: int) -> str:
+        """The caption in force at `offset` of 1-based `page`."""
+        before = [title for start, title in self.pages[page - 1] if start <= offset]
+        caption, part = _after(self.entering[page - 1], before)
+        return f"{caption} — {part}" if caption and part else caption or part
+
+
+def _after(state: tuple[str, str], titles: Sequence[str]) -> tuple[str, str]:
+    caption, part = state
+    for title in titles:
+        caption, part = (caption, title) if title.endswith(":") else (title, "")
+    return caption, part

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .captions import caption_at, page_captions
+from .captions import CaptionsInForce, page_captions
 from .sentences import sentence_spans
 from .types import Chunk, Document, Page
 
@@ -52,7 +52,7 @@ def chunk_document(
     overlap_tokens: int,
 ) -> list[Chunk]:
     units = document_units(document, count_tokens, max_tokens)
-    captions = [page_captions(page.text) for page in document.pages]
+    captions = CaptionsInForce.of([page_captions(page.text) for page in document.pages])
     contexts: dict[tuple[str, str], str] = {}
     chunks: list[Chunk] = []
     start = 0
@@ -64,7 +64,7 @@ def chunk_document(
         while end - start > 1 and count_tokens([chunk.text])[0] > max_tokens:
             end -= 1
             chunk = make_chunk(document, units[start:end])
-        where = (chunk.section, caption_at(captions, chunk.page_start, chunk.char_start))
+        where = (chunk.section, captions.at(chunk.page_start, chunk.char_start))
         if where not in contexts:
             contexts[where] = context_line(document, *where, count_tokens)
         chunks.append(replace(chunk, context=contexts[where]))

@@ -1,6 +1,6 @@
 """Captions over tables and notes, carried into the context line of every passage under them."""
 
-from assistant.captions import caption_at, is_caption, page_captions
+from assistant.captions import CaptionsInForce, is_caption, page_captions
 
 
 def test_captions_are_capitals_or_note_and_item_openings_never_table_rows() -> None:
@@ -23,8 +23,9 @@ def test_consecutive_caption_lines_are_one_caption() -> None:
 
 def test_the_caption_in_force_runs_onto_later_pages_and_names_the_part_of_its_table() -> None:
     pages = [[(0, "STATEMENTS OF CASH FLOWS"), (50, "INVESTING ACTIVITIES:")], [(10, "FINANCING ACTIVITIES:")], []]
-    assert caption_at(pages, 1, 0) == "STATEMENTS OF CASH FLOWS"
-    assert caption_at(pages, 1, 60) == "STATEMENTS OF CASH FLOWS — INVESTING ACTIVITIES:"
-    assert caption_at(pages, 2, 5) == "STATEMENTS OF CASH FLOWS — INVESTING ACTIVITIES:"
-    assert caption_at(pages, 3, 0) == "STATEMENTS OF CASH FLOWS — FINANCING ACTIVITIES:"
-    assert caption_at([[]], 1, 0) == ""
+    caption_at = CaptionsInForce.of(pages).at
+    assert caption_at(1, 0) == "STATEMENTS OF CASH FLOWS"
+    assert caption_at(1, 60) == "STATEMENTS OF CASH FLOWS — INVESTING ACTIVITIES:"
+    assert caption_at(2, 5) == "STATEMENTS OF CASH FLOWS — INVESTING ACTIVITIES:"
+    assert caption_at(3, 0) == "STATEMENTS OF CASH FLOWS — FINANCING ACTIVITIES:"
+    assert CaptionsInForce.of([[]]).at(1, 0) == ""
