@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-_ORDINAL = r"first|second|third|fourth|1st|2nd|3rd|4th"
+_ORDINAL = "|".join(_ORDINALS)
 
 # A word glued from parts: underscores, a lower-to-upper case change, or a year run into letters.
 _GLUED = re.compile(r"\b\w*(?:_|[a-z][A-Z]|[A-Za-z](?:19|20)\d\d|(?:19|20)\d\d[A-Za-z])\w*\b")

@@ -64,13 +64,7 @@ def main() -> None:
         ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()
     stamp = {"commit": commit + ("+changes" if dirty else "")}
-    # The page questions are asked of their one filing alone (as tests/test_docugami.py does): the
-    # other quarters repeat much of its text, and which quarter is meant is a document question. The
-    # analyst questions are asked of all 12 filings: naming the quarter is part of the question.
-    single = default_cache_dir() / "docs-2023-Q1-AMZN"
-    single.mkdir(parents=True, exist_ok=True)
-    if not (single / "2023 Q1 AMZN.pdf").exists():
-        (single / "2023 Q1 AMZN.pdf").symlink_to((DOCUGAMI / "docs" / "2023 Q1 AMZN.pdf").resolve())
+    single = single_filing("2023 Q1 AMZN.pdf")
     table: dict[str, dict[str, float]] = {}
     for mode in MODES:
         settings = replace(Settings.from_env(), retrieval=mode)
@@ -88,6 +82,18 @@ def main() -> None:
     print(f"\n| set ({stamp['commit']}) | fusion | dense alone | BM25 alone |\n| --- | --- | --- | --- |")
     for label, scores in table.items():
         print(f"| {label} | **{scores['hybrid']:.3f}** | {scores['dense']:.3f} | {scores['lexical']:.3f} |")
+
+
+def single_filing(name: str) -> Path:
+    """A folder holding one Docugami filing. The page questions are asked of their one filing alone
+    (as tests/test_docugami.py does): the other quarters repeat much of its text, and which quarter
+    is meant is a document question. The analyst questions are asked of all 12 filings: naming the
+    quarter is part of the question."""
+    folder = default_cache_dir() / f"docs-{Path(name).stem.replace(' ', '-')}"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / name).exists():
+        (folder / name).symlink_to((DOCUGAMI / "docs" / name).resolve())
+    return folder
 
 
 def _print(row: dict[str, object]) -> dict[str, object]:

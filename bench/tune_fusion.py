@@ -19,18 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from quality import DOCUGAMI, ROOT, SHARED, single_filing  # bench/quality.py: run as bench/tune_fusion.py
+
 from assistant import retrieve
 from assistant.app import Assistant
 from assistant.build import build
 from assistant.config import Settings
 from assistant.evaluation import metrics
 from assistant.evaluation.evalsets import read_beir, read_questions
-from assistant.evaluation.evaluate import default_cache_dir, matches, work_dir, write_corpus
+from assistant.evaluation.evaluate import matches, work_dir, write_corpus
 from assistant.store import StoredIndex
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "eval"
-DOCUGAMI = SHARED / "docugami-sec10q"
 WEIGHTS = [(d, w) for d in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9) for w in (0.0, 0.1, 0.2, 0.3)]
 
 
@@ -44,7 +43,7 @@ def main() -> None:
     sets = {
         "scifact-train": _beir(SHARED / "beir-scifact", "train"),
         "docugami": _qa(DOCUGAMI / "qna_subset_AAPL_AMZN_NVDA.csv", DOCUGAMI / "docs"),
-        "pages": _qa(ROOT / "tests" / "data" / "page_questions.csv", _single_filing("2023 Q1 AMZN.pdf")),
+        "pages": _qa(ROOT / "tests" / "data" / "page_questions.csv", single_filing("2023 Q1 AMZN.pdf")),
         "analyst-train": _qa(ROOT / "tests" / "data" / "analyst_questions_train.csv", DOCUGAMI / "docs"),
     }
     print(f"{'variant':<26}" + "".join(f"{name:>15}" for name in sets) + f"{'mean':>8}", flush=True)
@@ -124,15 +123,6 @@ def _qa(path: Path, docs: Path) -> tuple[StoredIndex, list[Question], int]:
         expected = {d for d in indexed if any(matches(d, pattern) for pattern in question.documents)}
         questions.append(Question(_search_all(assistant, question.question), judge(expected, question.pages)))
     return assistant.stored_index(), questions, 5
-
-
-def _single_filing(name: str) -> Path:
-    """The page questions are asked of their one filing alone, as bench/quality.py does."""
-    folder = default_cache_dir() / f"docs-{Path(name).stem.replace(' ', '-')}"
-    folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / name).exists():
-        (folder / name).symlink_to((DOCUGAMI / "docs" / name).resolve())
-    return folder
 
 
 if __name__ == "__main__":
