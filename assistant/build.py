@@ -28,6 +28,7 @@ from .errors import DocumentError, IndexCorruptError, NoDocumentsError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, SkippedFile, mismatch
+from .tables import embedded_text
 from .types import Chunk, Document, Page
 
 if TYPE_CHECKING:
@@ -269,7 +270,11 @@ def _embed(
         pages = {d.path: d.pages for d in documents}
         spans = [(c.document, *span) for c in chunks for span in c.sentences] if with_sentences else []
         sentences = list(dict.fromkeys(spans))
-        texts = [c.search_text for c in chunks] + [pages[d][p - 1].text[s:e] for d, p, s, e in sentences]
+        # A table row is embedded with its headings and group (tables.py): "Services 6,248 5,589" alone
+        # says neither that it is a cost nor which quarter it is for. Should that overrun the model's
+        # input, what is cut is the end of the headings.
+        texts = [c.search_text for c in chunks]
+        texts += [embedded_text(pages[d][p - 1].text, s, e) for d, p, s, e in sentences]
         vectors = embedder.embed_texts(texts, report)
         row = {key: len(chunks) + i for i, key in enumerate(sentences)}
         sentence_vectors = [

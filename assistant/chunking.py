@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .captions import CaptionsInForce, page_captions
 from .sentences import sentence_spans
+from .tables import row_at
 from .types import Chunk, Document, Page
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
@@ -25,7 +26,8 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # How page text is cleaned and context lines are made, recorded with the chunking settings, so that
 # a change re-reads and re-embeds every document. 2: table rows are never glued to the text after
 # them, and context lines name the caption of the table or note a passage sits in (captions.py).
-TEXT_VERSION = 2
+# 3: a table row's sentence vector is made from the row with its column headings and group (tables.py).
+TEXT_VERSION = 3
 
 # Word pieces reserved for a chunk's context line (document name and section): chunk budgets
 # are the model's input size minus this.
@@ -132,6 +134,9 @@ def make_chunk(document: Document, units: Sequence[Unit]) -> Chunk:
         text=text,
         is_toc=page.is_toc,
         sentences=tuple((unit.page, unit.start, unit.end) for unit in units),
+        table_rows=tuple(
+            i for i, unit in enumerate(units) if row_at(document.page(unit.page).text, unit.start, unit.end) is not None
+        ),
     )
 
 

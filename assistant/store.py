@@ -224,6 +224,7 @@ def load(index_dir: Path) -> StoredIndex:
 
 def _chunk(row: dict[str, Any]) -> Chunk:
     row["sentences"] = tuple(tuple(span) for span in row["sentences"])
+    row["table_rows"] = tuple(row.get("table_rows", ()))
     return Chunk(**row)
 
 

@@ -83,6 +83,9 @@ class Chunk:
     # The sentences (or pieces of overlong ones) the chunk is made of: (page, start, end) in that
     # page's text. Answers quote from these, scored with the vectors stored beside the chunk.
     sentences: tuple[tuple[int, int, int], ...] = ()
+    # Which of those are table rows (indices into `sentences`): a row's vector is made from the row
+    # with its column headings (tables.py), and retrieval scores a passage by its best row too.
+    table_rows: tuple[int, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -112,6 +115,11 @@ class Citation:
     char_start: int
     char_end: int
     score: float = 0.0  # cosine similarity of the excerpt to the question
+    # When the excerpt is a table row: the table's column headings ("Three Months Ended March 31,
+    # 2022 2023") and the label the row sits under ("Operating expenses:"), which say what its
+    # figures are. Read from the lines above the row; never part of the excerpt.
+    columns: str = ""
+    row_group: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,14 @@ def page_reference(page_label: str, page_start: int, page_end: int) -> str:
     physical page, else 'p. 20'; a span reads 'pp. 20-21' or 'p. 12 (PDF pp. 20-21)'."""
     physical = f"p. {page_start}" if page_start == page_end else f"pp. {page_start}-{page_end}"
     return physical if page_label == str(page_start) else f"p. {page_label} (PDF {physical})"
+
+
+def row_reference(citation: Citation) -> str:
+    """How a citation of a table row names what its figures are: 'row of “Cost of sales:”;
+    columns: Three Months Ended …', or '' for an excerpt that is not a row."""
+    parts = [f"row of “{citation.row_group}”"] if citation.row_group else []
+    parts += [f"columns: {citation.columns}"] if citation.columns else []
+    return "; ".join(parts)
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:

@@ -95,8 +95,8 @@ def test_settings_change_or_rebuild_flag_rebuilds_everything(
     assert again.added == ("a.md",)
     other = make_assistant(docs, tmp_path / "idx", chunk_tokens=120).index()
     assert other.full_rebuild_reason == (
-        "the chunking settings changed ({'chunk_tokens': 200, 'overlap_tokens': 40, 'text': 2} -> "
-        "{'chunk_tokens': 120, 'overlap_tokens': 40, 'text': 2})"
+        "the chunking settings changed ({'chunk_tokens': 200, 'overlap_tokens': 40, 'text': 3} -> "
+        "{'chunk_tokens': 120, 'overlap_tokens': 40, 'text': 3})"
     )
     assert dict(other.embedded) == {"a.md": 1}
 

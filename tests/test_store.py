@@ -25,7 +25,7 @@ def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: 
     manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))  # as on disk
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
-    assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40, "text": 2}
+    assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40, "text": 3}
     report = next(d for d in manifest["documents"] if d["path"] == "report.pdf")
     assert report["sha256"] == sha256_file(golden_docs / "report.pdf")
     assert report["size"] == (golden_docs / "report.pdf").stat().st_size
