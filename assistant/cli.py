@@ -23,7 +23,7 @@ from .build import describe
 from .config import ENV_VARS, Settings, read_secret_file
 from .errors import AssistantError, ConfigError
 from .retrieve import MODES
-from .types import Answer, answer_to_json, page_reference, search_to_json
+from .types import Answer, answer_to_json, page_reference, row_reference, search_to_json
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
@@ -347,6 +347,8 @@ def _print_answer(answer: Answer, as_json: bool) -> None:
         section = f" — {c.section}" if c.section else ""
         print(f"[{c.key}] {c.document}, {page_reference(c.page_label, c.page_start, c.page_end)}{section}")
         print(textwrap.indent(textwrap.fill(f"“{' '.join(c.excerpt.split())}”", 96), "    "))
+        if row := row_reference(c):
+            print(textwrap.indent(textwrap.fill(f"({row})", 96), "    "))
 
 
 def _print_json(data: Any) -> None:

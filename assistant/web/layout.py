@@ -19,6 +19,7 @@ CSS = """
 .source-head { font-size: 0.9em; margin-bottom: 6px; }
 .source-key { font-weight: 700; margin-right: 4px; }
 .source-meta { color: var(--body-text-color-subdued); }
+.source-row { color: var(--body-text-color-subdued); font-size: 0.9em; margin: 2px 0; }
 .source-text { line-height: 1.5; white-space: pre-line; }
 .source-text mark, .passage mark { background: #ffe36e; color: inherit; padding: 0 1px; }
 .passage { white-space: pre-wrap; line-height: 1.5; max-height: 520px; overflow-y: auto; }

@@ -16,7 +16,7 @@ from ..answer import NOT_COVERED
 from ..app import Assistant
 from ..errors import IndexMissingError
 from ..ingest import MARKDOWN_SUFFIXES
-from ..types import Answer, Citation, Page, page_reference
+from ..types import Answer, Citation, Page, page_reference, row_reference
 from .readable import at_line_end, at_line_start, to_html, window
 
 CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel, at most, on either side
@@ -72,7 +72,9 @@ def _card(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str:
         before = "" if at_line_start(text, begin) else "…"
         after = "" if at_line_end(text, end) else "…"
         body = before + to_html(text, begin, end, (c.char_start, c.char_end), is_markdown(c.document)) + after
-    return f"<div class='source' id='source-{c.key}'>{head}<div class='source-text'>{body}</div></div>"
+    row = row_reference(c)
+    row_html = f"<div class='source-row'>{html.escape(row)}</div>" if row else ""
+    return f"<div class='source' id='source-{c.key}'>{head}{row_html}<div class='source-text'>{body}</div></div>"
 
 
 def cited_page_text(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str | None:
