@@ -32,6 +32,9 @@ from .types import Hit
 
 DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
 DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
+# A table row's cosine counts at this share against its passage's own: 0.8-0.95 scored the same on
+# every train set (bench/tune_fusion.py), 1.0 lost a Docugami question.
+ROW_WEIGHT = 0.9
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
 # "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
 # reports them beside it.
@@ -49,6 +52,7 @@ class Signals:
     dense: list[tuple[int, float]]
     lexical: list[tuple[int, float]]
     documents: dict[int, float]
+    rows: dict[int, float]  # row -> cosine of its best table row, for candidates that hold rows
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Fusion:
 
     dense_weight: float = DENSE_WEIGHT
     document_weight: float = DOCUMENT_WEIGHT
+    row_weight: float = ROW_WEIGHT
 
 
 def search(
@@ -88,21 +93,51 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
     words = for_search(question)
     dense = stored.search_vectors(query_vector, depth) if mode != "lexical" else []
     lexical = stored.lexical.search(words, depth) if mode != "dense" else []
+    rows = _best_rows(stored, query_vector, dense, lexical) if mode != "lexical" else {}
     documents: dict[int, float] = {}
     if mode == "hybrid" and stored.document_lexical is not None:
         documents = _normalised(stored.document_lexical.search(words, len(stored.pages)))
-    return Signals(mode, dense, lexical, documents)
+    return Signals(mode, dense, lexical, documents, rows)
 
 
 def fused_scores(stored: StoredIndex, found: Signals, fusion: Fusion = Fusion()) -> dict[int, float]:
     """Row -> score: one retriever's own, or the fusion raised by how well the question matches each
     passage's document profile (with one document, the same for every passage)."""
+    dense = with_rows(found.dense, found.rows, fusion.row_weight)
     if found.mode != "hybrid":
-        return dict(found.dense or found.lexical)
-    scores = fuse(found.dense, found.lexical, fusion.dense_weight)
+        return dict(dense or found.lexical)
+    scores = fuse(dense, found.lexical, fusion.dense_weight)
     names = list(stored.pages)
     boost = {names[row]: fusion.document_weight * score for row, score in found.documents.items()}
     return {row: score + boost.get(stored.chunks[row].document, 0.0) for row, score in scores.items()}
+
+
+def with_rows(dense: list[tuple[int, float]], rows: dict[int, float], row_weight: float) -> list[tuple[int, float]]:
+    """The dense ranking with each passage scored as the better of its own cosine and `row_weight`
+    times its best table row's. A row is embedded with its column headings and group ("Operating
+    expenses: Fulfillment 20,271 20,905 — Three Months Ended March 31, 2022 2023", tables.py): a
+    sharper match for "fulfillment costs in Q1 2023" than a passage of forty rows is."""
+    if not rows:
+        return dense
+    scores = dict(dense)
+    for row, cosine in rows.items():
+        scores[row] = max(scores.get(row, -1.0), row_weight * cosine)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _best_rows(
+    stored: StoredIndex, query_vector: np.ndarray, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
+) -> dict[int, float]:
+    """Row -> cosine of its best table row, for the candidates either retriever found that hold rows
+    (a passage only BM25 found can rise by its row too)."""
+    candidates = dict.fromkeys([row for row, _ in dense] + [row for row, _ in lexical])
+    best: dict[int, float] = {}
+    for row in candidates:
+        table_rows = stored.chunks[row].table_rows
+        vectors = stored.sentence_vectors(row)
+        if table_rows and len(vectors):  # an index built without sentence vectors has none
+            best[row] = float((vectors[list(table_rows)] @ query_vector).max())
+    return best
 
 
 def ranked_rows(stored: StoredIndex, scores: dict[int, float], top_k: int, include_toc: bool = False) -> list[int]:

@@ -4,7 +4,8 @@
 
 Each set is indexed as `assistant eval` indexes it (same cache), each question is searched once by
 each retriever (retrieve.signals), and every weight pair is then ranked by the product's own
-retrieve.fused_scores and retrieve.ranked_rows. Printed: one line per variant, a column per set
+retrieve.fused_scores and retrieve.ranked_rows; then the weight of a passage's best table row
+(retrieve.ROW_WEIGHT) the same way. Printed: one line per variant, a column per set
 (SciFact train nDCG@10; Docugami single-document source hit@5; the page questions' page hit@5; the
 analyst questions' train half, evidence page hit@5), dense alone and BM25 alone first. The test half
 of the analyst questions is never read here.
@@ -31,6 +32,7 @@ from assistant.evaluation.evaluate import matches, work_dir, write_corpus
 from assistant.store import StoredIndex
 
 WEIGHTS = [(d, w) for d in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9) for w in (0.0, 0.1, 0.2, 0.3)]
+ROW_WEIGHTS = (0.0, 0.8, 0.9, 0.95, 1.0)  # tried with the default dense and document weights
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,11 @@ def main() -> None:
         if fusion == retrieve.Fusion():
             label += " *"
         _row(label, {n: _score(s, "hybrid", fusion) for n, s in sets.items()})
-    print("* the defaults (retrieve.DENSE_WEIGHT, retrieve.DOCUMENT_WEIGHT)")
+    for row_weight in ROW_WEIGHTS:
+        fusion = retrieve.Fusion(row_weight=row_weight)
+        label = f"table rows {row_weight}" + (" *" if fusion == retrieve.Fusion() else "")
+        _row(label, {n: _score(s, "hybrid", fusion) for n, s in sets.items()})
+    print("* the defaults (retrieve.DENSE_WEIGHT, retrieve.DOCUMENT_WEIGHT, retrieve.ROW_WEIGHT)")
 
 
 def _row(label: str, scores: dict[str, float]) -> None:
