@@ -4,7 +4,10 @@ near-duplicates removed.
 Fusion is a weighted sum of the two scores, each divided by its best score for this question:
 cosine similarities and BM25 scores live on unrelated scales, and dividing by the best keeps each
 retriever's own sense of how much better its first passage is than its tenth, which rank fusion
-throws away. A passage only one retriever found gets the other's lowest normalised score. To it
+throws away. A passage's dense score is the better of its own cosine and 0.9 times its best table
+row's (a row embedded with its column headings, tables.py), over the passages either retriever
+found, of which the best 200 are kept; a passage outside one retriever's list gets its lowest
+normalised score. To it
 is added DOCUMENT_WEIGHT times how well the question matches the passage's document profile (its
 name, title and first page: bm25-documents/ in the index), so "Apple's Q3 2023" prefers that
 filing over the same company's other quarters, whose passages read much the same.
@@ -32,8 +35,9 @@ from .types import Hit
 
 DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
 DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
-# A table row's cosine counts at this share against its passage's own: 0.8-0.95 scored the same on
-# every train set (bench/tune_fusion.py), 1.0 lost a Docugami question.
+# A table row's cosine counts at this share against its passage's own. Tried on the train sets with
+# these signals (one run; bench/tune_fusion.py now tries it too): 0.8-0.95 scored the same on each,
+# 1.0 lost a Docugami question; against no row signal, +1 page question, the others unchanged.
 ROW_WEIGHT = 0.9
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
 # "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
@@ -53,6 +57,7 @@ class Signals:
     lexical: list[tuple[int, float]]
     documents: dict[int, float]
     rows: dict[int, float]  # row -> cosine of its best table row, for candidates that hold rows
+    depth: int  # how many passages each retriever returns
 
 
 @dataclass(frozen=True)
@@ -93,17 +98,25 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
     words = for_search(question)
     dense = stored.search_vectors(query_vector, depth) if mode != "lexical" else []
     lexical = stored.lexical.search(words, depth) if mode != "dense" else []
+    if mode == "hybrid":
+        # Dense scores for every candidate: a passage only BM25 found gets its own cosine (below every
+        # passage in `dense`, which is exact), and may rise by its table rows (with_rows); the fusion
+        # then keeps the best `depth` of them, as dense retrieval alone would.
+        found = {row for row, _ in dense}
+        only_lexical = [row for row, _ in lexical if row not in found]
+        cosines = stored.similarity(query_vector, only_lexical)
+        dense = dense + sorted(zip(only_lexical, map(float, cosines), strict=True), key=lambda item: -item[1])
     rows = _best_rows(stored, query_vector, dense, lexical) if mode != "lexical" else {}
     documents: dict[int, float] = {}
     if mode == "hybrid" and stored.document_lexical is not None:
         documents = _normalised(stored.document_lexical.search(words, len(stored.pages)))
-    return Signals(mode, dense, lexical, documents, rows)
+    return Signals(mode, dense, lexical, documents, rows, depth)
 
 
 def fused_scores(stored: StoredIndex, found: Signals, fusion: Fusion = Fusion()) -> dict[int, float]:
     """Row -> score: one retriever's own, or the fusion raised by how well the question matches each
     passage's document profile (with one document, the same for every passage)."""
-    dense = with_rows(found.dense, found.rows, fusion.row_weight)
+    dense = with_rows(found.dense, found.rows, fusion.row_weight)[: found.depth]
     if found.mode != "hybrid":
         return dict(dense or found.lexical)
     scores = fuse(dense, found.lexical, fusion.dense_weight)
