@@ -102,8 +102,8 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
         # Dense scores for every candidate: a passage only BM25 found gets its own cosine (below every
         # passage in `dense`, which is exact), and may rise by its table rows (with_rows); the fusion
         # then keeps the best `depth` of them, as dense retrieval alone would.
-        found = {row for row, _ in dense}
-        only_lexical = [row for row, _ in lexical if row not in found]
+        in_dense = {row for row, _ in dense}
+        only_lexical = [row for row, _ in lexical if row not in in_dense]
         cosines = stored.similarity(query_vector, only_lexical)
         dense = dense + sorted(zip(only_lexical, map(float, cosines), strict=True), key=lambda item: -item[1])
     rows = _best_rows(stored, query_vector, dense, lexical) if mode != "lexical" else {}
