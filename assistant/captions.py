@@ -24,7 +24,7 @@ MAX_CAPTION_CHARS = 120
 _LETTERS = re.compile(r"[^\W\d_]")
 _CAPITAL_WORD = re.compile(r"\b[A-Z][A-Z&'’.-]+\b")
 _OPENS_PART = re.compile(r"^(?:Note|NOTE|Item|ITEM|Part|PART)\s+[0-9IVX]+[A-Z]?(?:[.:]|\s+[–—-])\s*\S")
-_ASIDE = re.compile(r"\([^)]*\)")
+ASIDE = re.compile(r"\([^)]*\)")  # "(Unaudited)", "(In millions)": asides in parentheses
 _ENDS_FIGURE = re.compile(r"[\d%$—–]$")
 
 
@@ -33,7 +33,7 @@ def is_caption(line: str) -> bool:
         return False
     line = line.strip()
     # "STATEMENTS OF CASH FLOWS (Unaudited)" is a caption: asides in parentheses are not looked at
-    bare = _ASIDE.sub("", line).strip()
+    bare = ASIDE.sub("", line).strip()
     if not bare or len(line) > MAX_CAPTION_CHARS or _ENDS_FIGURE.search(bare):
         return False
     if _OPENS_PART.match(line):

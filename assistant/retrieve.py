@@ -7,10 +7,10 @@ retriever's own sense of how much better its first passage is than its tenth, wh
 throws away. A passage's dense score is the better of its own cosine and 0.9 times its best table
 row's (a row embedded with its column headings, tables.py), over the passages either retriever
 found, of which the best 200 are kept; a passage outside one retriever's list gets its lowest
-normalised score. To it
-is added DOCUMENT_WEIGHT times how well the question matches the passage's document profile (its
-name, title and first page: bm25-documents/ in the index), so "Apple's Q3 2023" prefers that
-filing over the same company's other quarters, whose passages read much the same.
+normalised score. To it is added DOCUMENT_WEIGHT times how well the question matches the passage's
+document profile (its name, title and first page: bm25-documents/ in the index), so "Apple's Q3
+2023" prefers that filing over the same company's other quarters, whose passages read much the
+same.
 
 Chosen across every set at once, on train parts only (bench/tune_fusion.py; the README's
 "Measuring retrieval" has every set with dense alone and BM25 alone beside the fusion): SciFact
@@ -147,8 +147,10 @@ def _best_rows(
     best: dict[int, float] = {}
     for row in candidates:
         table_rows = stored.chunks[row].table_rows
+        if not table_rows:
+            continue
         vectors = stored.sentence_vectors(row)
-        if table_rows and len(vectors):  # an index built without sentence vectors has none
+        if len(vectors):  # an index built without sentence vectors has none
             best[row] = float((vectors[list(table_rows)] @ query_vector).max())
     return best
 

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .captions import is_caption
+from .captions import ASIDE, is_caption
 
 MAX_HEADING_LINE_CHARS = 80
 MAX_LABEL_CHARS = 100
@@ -34,7 +34,6 @@ MAX_COLUMNS_CHARS = 200  # headings longer than this are cut: they describe, the
 MAX_ONE_FIGURE_ROW_CHARS = 100
 ROW_TAIL = 80  # characters at a line's end looked at for figures: lines may be megabytes
 
-_ASIDE = re.compile(r"\([^)]*\)")
 _FIGURE = r"(?:(?:\$\s?)?\(?\d[\d,.]*\)?\s?%?|[—–-])"
 _FIGURE_AT_END = re.compile(rf"(?:\s|^){_FIGURE}$")
 _TWO_FIGURES_AT_END = re.compile(rf"(?:\s{_FIGURE}){{2,}}$")
@@ -71,7 +70,7 @@ def is_heading_line(line: str) -> bool:
     """A line of column headings: periods and dates, no amounts."""
     if _UNITS.match(line):
         return True
-    bare = _ASIDE.sub(" ", line).strip()
+    bare = ASIDE.sub(" ", line).strip()
     if not bare or len(bare) > MAX_HEADING_LINE_CHARS or "$" in bare or bare.endswith((".", ":")):
         return False
     if not _PERIOD_WORDS.search(bare):
@@ -81,11 +80,14 @@ def is_heading_line(line: str) -> bool:
 
 
 def is_row(line: str) -> bool:
+    return _ends_in_figures(line) and not is_heading_line(line)
+
+
+def _ends_in_figures(line: str) -> bool:
     """Two figures or more at the end, or one on a short line ("2025 3,960"): a long line ending in
     one figure is more often prose that the layout broke there."""
-    tail = line[-ROW_TAIL:]
     figures = _TWO_FIGURES_AT_END if len(line) > MAX_ONE_FIGURE_ROW_CHARS else _FIGURE_AT_END
-    return bool(figures.search(tail)) and not is_heading_line(line)
+    return bool(figures.search(line[-ROW_TAIL:]))
 
 
 @lru_cache(maxsize=256)
@@ -103,8 +105,8 @@ def table_rows(text: str) -> tuple[TableRow, ...]:
         if is_heading_line(line):
             if not block:
                 group = ""  # a new set of headings: a new table, or a new part of one
-            block.append(line if _UNITS.match(line) else " ".join(_ASIDE.sub(" ", line).split()))
-        elif is_row(line):
+            block.append(line if _UNITS.match(line) else " ".join(ASIDE.sub(" ", line).split()))
+        elif _ends_in_figures(line):  # a row: heading lines were taken above
             if any(not _UNITS.match(b) for b in block):
                 columns = " ".join(block)[:MAX_COLUMNS_CHARS]
             if title and columns:  # "AWS" right over its rows: a segment's part of the table
