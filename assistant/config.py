@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,71 @@ ENV_VARS = {
     "index_dir": "ASSISTANT_INDEX_DIR",
     "model": "ASSISTANT_MODEL",
     "max_upload_mb": "ASSISTANT_MAX_UPLOAD_MB",
+    "prompts_dir": "ASSISTANT_PROMPTS",
 }
+# The language model that writes answers (Endpoint's fields). The API key is read from
+# ASSISTANT_LLM_API_KEY, or from the private file named by ASSISTANT_LLM_KEY_FILE.
+LLM_ENV_VARS = {
+    "url": "ASSISTANT_LLM_URL",
+    "model": "ASSISTANT_LLM_MODEL",
+    "timeout_s": "ASSISTANT_LLM_TIMEOUT",
+    "context_tokens": "ASSISTANT_LLM_CONTEXT",
+    "temperature": "ASSISTANT_LLM_TEMPERATURE",
+}
+API_KEY_VAR = "ASSISTANT_LLM_API_KEY"
+KEY_FILE_VAR = "ASSISTANT_LLM_KEY_FILE"
+# The templates the model is prompted with: the top-level prompts/ of this project.
+DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """An OpenAI-compatible chat-completions server that writes answers. Unset (no url), answers are
+    quoted from the documents and nothing is ever contacted."""
+
+    # Base URL, e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp's server).
+    url: str = ""
+    # The model to ask for; empty: the endpoint's only model (an endpoint serving several must be told).
+    model: str = ""
+    # Never shown: not in repr, not logged, not sent anywhere but the endpoint.
+    api_key: str = field(default="", repr=False)
+    # Seconds to wait for the connection and for each piece of a streamed answer. A local server may be
+    # loading its model at the first question (Ollama: tens of seconds), so this is generous.
+    timeout_s: float = 60.0
+    # The model's context window in tokens: the prompt's passages are cut to fit it, with room left for
+    # the answer (answer_tokens). 4096 suits current small local models; a server with a smaller window
+    # says so, and the message names this setting.
+    context_tokens: int = 4096
+    # Most tokens the model may write: a few cited sentences, not an essay.
+    answer_tokens: int = 400
+    # 0 for the most literal answer: the checker rewards sentences that stay close to the passages.
+    temperature: float = 0.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Endpoint:
+        """Defaults, then ASSISTANT_LLM_* variables (and the key), then `overrides` (None: not given)."""
+        values: dict[str, Any] = {n: os.environ[v] for n, v in LLM_ENV_VARS.items() if os.environ.get(v)}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name, convert in (("timeout_s", _positive_number), ("context_tokens", _whole_number)):
+            if name in values:
+                values[name] = convert(values[name], LLM_ENV_VARS[name])
+        if "temperature" in values:
+            values["temperature"] = _number(values["temperature"], LLM_ENV_VARS["temperature"], 0.0, 2.0)
+        if os.environ.get(API_KEY_VAR):
+            values["api_key"] = os.environ[API_KEY_VAR].strip()
+        elif os.environ.get(KEY_FILE_VAR):
+            values["api_key"] = read_secret_file(Path(os.environ[KEY_FILE_VAR]), KEY_FILE_VAR).strip()
+        endpoint = replace(cls(), **values)
+        if endpoint.url and not endpoint.url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"{LLM_ENV_VARS['url']} (--llm-url) must be an http:// or https:// base URL such as "
+                f"http://127.0.0.1:11434/v1, got {endpoint.url!r}"
+            )
+        return endpoint
 
 
 @dataclass(frozen=True)
@@ -56,16 +120,22 @@ class Settings:
     # Largest file the web chat accepts as an upload, in MB (10^6 bytes): larger than any report we
     # expect, small enough to refuse junk. Bigger files can still be copied into docs_dir.
     max_upload_mb: int = 100
+    # The answer prompt's templates (prompts.py reads and checks them); edit them there, or point this
+    # at a copy.
+    prompts_dir: Path = DEFAULT_PROMPTS_DIR
+    # The model that writes answers, when one is configured (else answers are quoted only).
+    llm: Endpoint = Endpoint()
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> Settings:
-        """Defaults, then ASSISTANT_* variables, then `overrides` (None means 'not given')."""
-        values: dict[str, Any] = {}
+    def from_env(cls, llm: Endpoint | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ASSISTANT_* variables, then `overrides` (None means 'not given'); the endpoint
+        from ASSISTANT_LLM_* unless given."""
+        values: dict[str, Any] = {"llm": llm or Endpoint.from_env()}
         for name, var in ENV_VARS.items():
             if os.environ.get(var):
                 values[name] = os.environ[var]
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("docs_dir", "index_dir"):
+        for name in ("docs_dir", "index_dir", "prompts_dir"):
             if name in values:
                 values[name] = Path(values[name])
         if "max_upload_mb" in values:
@@ -86,6 +156,21 @@ def _whole_number(value: Any, where: str) -> int:
         number = 0
     if number < 1:
         raise ConfigError(f"{where} must be a whole number of at least 1, got {value!r} — fix it or unset it")
+    return number
+
+
+def _positive_number(value: Any, where: str) -> float:
+    return _number(value, where, 0.0, float("inf"), exclusive=True)
+
+
+def _number(value: Any, where: str, low: float, high: float, exclusive: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not (low < number <= high if exclusive else low <= number <= high):
+        bound = f"above {low:g}" if exclusive else f"from {low:g} to {high:g}"
+        raise ConfigError(f"{where} must be a number {bound}, got {value!r} — fix it or unset it")
     return number
 
 

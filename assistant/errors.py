@@ -9,7 +9,8 @@
      ├── IndexWriteError        a new index could not be written (disk full, permissions); the old one stays
      ├── BuildLockedError       another build holds the index lock
      ├── QuestionError          the question cannot be searched (empty, or too long)
-     ├── ConfigError            an option or setting has a value that cannot work
+     ├── ConfigError            an option or setting has a value that cannot work (a prompt template too)
+ ├── GenerationError        the language model could not write an answer; the answer is quoted instead
      ├── EvalDataError          an evaluation file (BEIR folder, question file) cannot be read
      └── ModelNotFoundError     the embedding model is not on this machine
 
@@ -60,6 +61,14 @@ class QuestionError(AssistantError):
 
 class ConfigError(AssistantError):
     pass
+
+
+class GenerationError(AssistantError):
+    """`reason` is a stable word for scripts and tests (endpoint.py lists them); the message says what to do."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class EvalDataError(AssistantError):
