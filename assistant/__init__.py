@@ -5,12 +5,13 @@ Data flows one way: Document -> Page -> Chunk -> Hit -> Answer(citations).
 
 from .app import Assistant, Status
 from .build import BuildReport
-from .config import Settings
+from .config import Endpoint, Settings
 from .errors import (
     AssistantError,
     BuildLockedError,
     ConfigError,
     DocumentError,
+    GenerationError,
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
@@ -19,10 +20,11 @@ from .errors import (
     NoDocumentsError,
     QuestionError,
 )
-from .types import Answer, Chunk, Citation, Document, Hit, Page, ParseReport
+from .types import Answer, AnswerSentence, Chunk, Citation, Document, Hit, Page, ParseReport
 
 __all__ = [
     "Answer",
+    "AnswerSentence",
     "Assistant",
     "AssistantError",
     "BuildLockedError",
@@ -32,6 +34,8 @@ __all__ = [
     "ConfigError",
     "Document",
     "DocumentError",
+    "Endpoint",
+    "GenerationError",
     "Hit",
     "IndexCorruptError",
     "IndexMismatchError",

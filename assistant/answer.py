@@ -16,7 +16,7 @@ import numpy as np
 
 from .lexical import terms
 from .tables import row_at
-from .types import Answer, Citation, Hit, Page
+from .types import Answer, AnswerSentence, Citation, Hit, Page
 
 # Returned without quoting anything as an answer: the closest passages follow as citations.
 NOT_COVERED = "The documents do not appear to cover this question. The closest passages are listed below."
@@ -86,8 +86,11 @@ def extract(
         return Answer(question=question, text=NOT_COVERED, covered=False, citations=citations, hits=tuple(hits))
     chosen = _choose(candidates, most_sentences)
     citations = _cite(chosen)
-    text = " ".join(f"{_one_line(c.excerpt)} [{c.key}]" for c in citations)
-    return Answer(question=question, text=text, covered=True, citations=citations, hits=tuple(hits))
+    sentences = tuple(AnswerSentence(_one_line(c.excerpt), (c.key,), True) for c in citations)
+    text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+    return Answer(
+        question=question, text=text, covered=True, citations=citations, hits=tuple(hits), sentences=sentences
+    )
 
 
 def _candidates(
@@ -105,14 +108,15 @@ def _candidates(
         for (number, start, end), vector in zip(hit.chunk.sentences, vectors, strict=True):
             page = pages[hit.chunk.document][number - 1]
             key = (hit.chunk.document, number, start)
-            if key in seen or _is_heading(page, start, end) or not keep(page.text[start:end]):
+            if key in seen or is_heading(page, start, end) or not keep(page.text[start:end]):
                 continue
             seen.add(key)
             found.append(Candidate(hit, page, start, end, vector))
     return found
 
 
-def _is_heading(page: Page, start: int, end: int) -> bool:
+def is_heading(page: Page, start: int, end: int) -> bool:
+    """The span is (nearly all) a section heading: a title is never an answer."""
     return any(start <= h.offset < end and len(h.title) >= 0.8 * (end - start) for h in page.headings)
 
 
@@ -175,23 +179,28 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 
 def _cite(chosen: Sequence[Candidate]) -> tuple[Citation, ...]:
-    rows = [row_at(c.page.text, c.start, c.end) for c in chosen]
     return tuple(
-        Citation(
-            key=key,
-            document=c.hit.chunk.document,
-            page_start=c.page.number,
-            page_end=c.page.number,
-            page_label=c.page.label,
-            section=c.page.section_at(c.start),
-            excerpt=c.text,
-            char_start=c.start,
-            char_end=c.end,
-            score=round(c.similarity, 4),
-            columns=row.columns if row else "",
-            row_group=row.group if row else "",
-        )
-        for key, (c, row) in enumerate(zip(chosen, rows, strict=True), start=1)
+        cite(key, c.hit.chunk.document, c.page, c.start, c.end, c.similarity) for key, c in enumerate(chosen, start=1)
+    )
+
+
+def cite(key: int, document: str, page: Page, start: int, end: int, score: float) -> Citation:
+    """The citation of page.text[start:end]: the excerpt is that slice, so it is verbatim; a table
+    row carries its column headings and group."""
+    row = row_at(page.text, start, end)
+    return Citation(
+        key=key,
+        document=document,
+        page_start=page.number,
+        page_end=page.number,
+        page_label=page.label,
+        section=page.section_at(start),
+        excerpt=page.text[start:end],
+        char_start=start,
+        char_end=end,
+        score=round(score, 4),
+        columns=row.columns if row else "",
+        row_group=row.group if row else "",
     )
 
 

@@ -11,24 +11,27 @@ that swaps in a new index is picked up by the next question.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import answer as extractive
-from . import docs_folder, retrieve, store
+from . import docs_folder, prompts, retrieve, store
 from .build import BuildProgress, BuildReport, build
 from .config import Settings
 from .conversation import standalone_query
 from .embedding import model_id
-from .errors import DocumentError
+from .errors import ConfigError, DocumentError
 from .manifest import Manifest, mismatch
 from .questions import clean_question
-from .types import Answer, Hit
+from .types import EXTRACTIVE, GENERATED, Answer, Hit
 
 if TYPE_CHECKING:
     from .embedding import Embedder
+    from .endpoint import Writer
+
+MODES = (GENERATED, EXTRACTIVE)  # how an answer is made: written by the configured model, or quoted
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
         self._stored: store.StoredIndex | None = None
+        self._writer: Writer | None = None
+        self._prompts: prompts.Prompts | None = None
         self._lock = threading.Lock()
 
     @property
@@ -92,22 +97,52 @@ class Assistant:
         hits, _ = self._search(clean_question(question), top_k)
         return hits
 
+    @property
+    def writes(self) -> bool:
+        """A language model is configured: answers are written (and checked) unless asked to quote."""
+        return self.settings.llm.configured
+
     def ask(
         self,
         question: str,
         top_k: int | None = None,
         previous_queries: Sequence[str] = (),
         min_score: float | None = None,
+        mode: str | None = None,
     ) -> Answer:
-        """An extractive answer. `previous_queries` (the `query` of earlier answers in the same
-        conversation) lets a follow-up like "and Poland?" be searched together with its topic;
-        `min_score` overrides the relevance floor (0 quotes the best sentences whatever they score)."""
+        """The answer to `question`: written by the configured model and checked sentence by sentence,
+        or quoted (`mode`, default: written when a model is configured). `previous_queries` (the
+        `query` of earlier answers in the same conversation) lets a follow-up like "and Poland?" be
+        searched together with its topic; `min_score` overrides the relevance floor (0 quotes the best
+        sentences whatever they score)."""
+        *_, answer = self.ask_stream(question, top_k, previous_queries, min_score, mode)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        top_k: int | None = None,
+        previous_queries: Sequence[str] = (),
+        min_score: float | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """As ask(), but a written answer's text is yielded piece by piece as the model writes it;
+        the last item is the Answer (the only item of a quoted answer)."""
+        mode = mode or (GENERATED if self.writes else EXTRACTIVE)
+        if mode not in MODES:
+            raise ConfigError(f"Unknown answer mode {mode!r} — use one of: {', '.join(MODES)}")
+        if mode == GENERATED and not self.writes:
+            raise ConfigError(
+                "No language model is configured to write answers — set ASSISTANT_LLM_URL (or --llm-url), "
+                "or ask for a quoted answer (--mode extractive)"
+            )
         question = clean_question(question)
         query = standalone_query(question, previous_queries)
         hits, query_vector = self._search(query, top_k)
         stored = self.stored_index()
         self._check(stored.manifest, sentence_vectors=True)
-        answer = extractive.extract(
+        quoted = extractive.extract(
             query,
             hits,
             stored.pages,
@@ -116,7 +151,38 @@ class Assistant:
             self.settings.min_score if min_score is None else min_score,
             self.settings.answer_sentences,
         )
-        return replace(answer, question=question, query=query)
+        quoted = replace(quoted, question=question, query=query)
+        if mode == EXTRACTIVE:
+            yield quoted
+            return
+        from .generate import generate
+
+        yield from generate(
+            quoted,
+            stored.pages,
+            self.prompts(),
+            self.writer(),
+            self.embedder.embed_texts,
+            lambda hit: stored.sentence_vectors(hit.row),
+            self.settings.llm.context_tokens,
+            self.settings.llm.answer_tokens,
+        )
+
+    def prompts(self) -> prompts.Prompts:
+        """The answer prompt's templates, read and checked once (ConfigError names a broken file)."""
+        with self._lock:
+            if self._prompts is None:
+                self._prompts = prompts.load(self.settings.prompts_dir)
+            return self._prompts
+
+    def writer(self) -> Writer:
+        """The configured endpoint's client (it imports openai, so only when asked for)."""
+        with self._lock:
+            if self._writer is None:
+                from .endpoint import Writer
+
+                self._writer = Writer(self.settings.llm)
+            return self._writer
 
     def add_document(self, source: Path, name: str, replace_existing: bool = False) -> str:
         """Copy a file into the documents folder (checked by content, name sanitised); returns its
@@ -144,6 +210,9 @@ class Assistant:
         """Load the model and the index now, so the first question is answered at full speed."""
         self.stored_index()
         self.embedder.embed_query("warm up")
+        if self.writes:
+            self.prompts()  # a broken template stops the start, naming the file
+            self.writer()
 
     def stored_index(self) -> store.StoredIndex:
         """The live index, reloaded when a build has swapped in a new one since it was loaded."""

@@ -123,6 +123,20 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the citations (keys) that support it. A quoted answer's sentences
+    are its excerpts; a written one's are the model's, each checked against the passages (support.py)."""
+
+    text: str
+    citations: tuple[int, ...]  # keys of Answer.citations; empty when unsupported
+    supported: bool
+
+
+EXTRACTIVE = "extractive"  # Answer.mode: quoted from the documents
+GENERATED = "generated"  # Answer.mode: written by a language model, every sentence checked
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -130,6 +144,11 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = field(default=(), compare=False)
     query: str = ""  # what was searched for: the question, or for a follow-up, joined to the one before
+    mode: str = EXTRACTIVE  # what actually answered: GENERATED, or EXTRACTIVE (also after a fallback)
+    model: str = ""  # the language model that wrote the answer; "" when quoted
+    sentences: tuple[AnswerSentence, ...] = ()
+    dropped_citations: int = 0  # [n] markers the model wrote for passages it was not given
+    notice: str = ""  # why a written answer was asked for but a quoted one is given, else ""
 
 
 def page_reference(page_label: str, page_start: int, page_end: int) -> str:
@@ -145,6 +164,28 @@ def row_reference(citation: Citation) -> str:
     parts = [f"row of “{citation.row_group}”"] if citation.row_group else []
     parts += [f"columns: {citation.columns}"] if citation.columns else []
     return "; ".join(parts)
+
+
+UNSUPPORTED_MARK = "[not in the sources]"  # follows a written sentence that no passage supports
+
+
+def answer_footer(answer: Answer) -> str:
+    """Who made the answer: the model that wrote it and how much of it the sources support, or
+    'quoted' (the terminal and the web chat both show this under an answer)."""
+    if answer.mode != GENERATED:
+        return "Quoted from the documents, no model."
+    if not answer.covered:
+        return f"Written by {answer.model}, not shown: nothing it wrote is supported by the sources."
+    unsupported = sum(not s.supported for s in answer.sentences)
+    parts = [f"Written by {answer.model}."]
+    parts.append(
+        f"{unsupported} of {len(answer.sentences)} sentences not supported by the sources, marked {UNSUPPORTED_MARK}."
+        if unsupported
+        else "Every sentence checked against the sources."
+    )
+    if answer.dropped_citations:
+        parts.append(f"{answer.dropped_citations} citation(s) of passages it was not given dropped.")
+    return " ".join(parts)
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -175,4 +216,11 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "covered": answer.covered,
         "citations": [asdict(c) for c in answer.citations],
+        "mode": answer.mode,
+        "model": answer.model or None,
+        "sentences": [
+            {"text": s.text, "citations": list(s.citations), "supported": s.supported} for s in answer.sentences
+        ],
+        "dropped_citations": answer.dropped_citations,
+        "notice": answer.notice or None,
     }
