@@ -10,20 +10,32 @@ import argparse
 import ipaddress
 import json
 import os
+import re
+import shutil
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from .app import MODES as ANSWER_MODES
 from .app import Assistant
 from .build import describe
-from .config import ENV_VARS, Settings, read_secret_file
+from .config import ENV_VARS, LLM_ENV_VARS, Endpoint, Settings, read_secret_file
 from .errors import AssistantError, ConfigError
 from .retrieve import MODES
-from .types import Answer, answer_to_json, page_reference, row_reference, search_to_json
+from .types import (
+    GENERATED,
+    UNSUPPORTED_MARK,
+    Answer,
+    answer_footer,
+    answer_to_json,
+    page_reference,
+    row_reference,
+    search_to_json,
+)
 
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
@@ -43,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
             index_dir=getattr(args, "index_dir", None),
             model=getattr(args, "model", None),
             max_upload_mb=getattr(args, "max_upload_mb", None),
+            llm=Endpoint.from_env(
+                url=getattr(args, "llm_url", None),
+                model=getattr(args, "llm_model", None),
+                timeout_s=getattr(args, "llm_timeout", None),
+                context_tokens=getattr(args, "llm_context", None),
+                temperature=getattr(args, "llm_temperature", None),
+            ),
         )
         return int(args.run(Assistant(settings), args))
     except AssistantError as error:
@@ -115,6 +134,30 @@ def _declare_ask(commands: Commands, common: argparse.ArgumentParser) -> None:
     ask.add_argument("question", nargs="?", help="leave out to ask several questions in a row")
     ask.add_argument("--top-k", type=_positive, default=None, metavar="N", help="passages to draw on (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument(
+        "--mode",
+        choices=ANSWER_MODES,
+        default=None,
+        help="generated: a language model writes the answer, every sentence checked against the passages; "
+        "extractive: quote the passages (default: generated when a model is configured)",
+    )
+    _llm_options(ask)
+
+
+def _llm_options(parser: argparse.ArgumentParser) -> None:
+    """The language model that writes answers (none: answers are quoted, and nothing is contacted)."""
+    group = parser.add_argument_group("language model (an OpenAI-compatible endpoint; API key from env)")
+    for flag, dest, kind, meta, what in (
+        ("--llm-url", "llm_url", str, "URL", "base URL, e.g. http://127.0.0.1:11434/v1 for Ollama"),
+        ("--llm-model", "llm_model", str, "NAME", "model to ask for (default: the endpoint's only model)"),
+        ("--llm-timeout", "llm_timeout", float, "SECONDS", "wait this long for the model (default 60)"),
+        ("--llm-context", "llm_context", _positive, "TOKENS", "the model's context window (default 4096)"),
+        ("--llm-temperature", "llm_temperature", float, "T", "sampling temperature (default 0)"),
+    ):
+        env = LLM_ENV_VARS[
+            dest.removeprefix("llm_").replace("timeout", "timeout_s").replace("context", "context_tokens")
+        ]
+        group.add_argument(flag, dest=dest, type=kind, default=None, metavar=meta, help=f"{what}; env {env}")
 
 
 def _declare_serve(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -140,6 +183,7 @@ def _declare_serve(commands: Commands, common: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="largest upload accepted (default 100; env ASSISTANT_MAX_UPLOAD_MB)",
     )
+    _llm_options(serve)
 
 
 def _declare_eval(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -320,7 +364,7 @@ def _search(assistant: Assistant, args: argparse.Namespace) -> int:
 
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
     if args.question is not None:
-        _print_answer(assistant.ask(args.question, top_k=args.top_k), args.json)
+        _answer(assistant, args.question, args)
         return 0
     interactive = sys.stdin.isatty()
     if interactive:
@@ -332,15 +376,50 @@ def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
             return 0
         if not question.strip():
             return 0
-        _print_answer(assistant.ask(question, top_k=args.top_k), args.json)
+        _answer(assistant, question, args)
         sys.stdout.flush()
 
 
-def _print_answer(answer: Answer, as_json: bool) -> None:
-    if as_json:
+def _answer(assistant: Assistant, question: str, args: argparse.Namespace) -> None:
+    """Ask and print; a written answer streams to a terminal as it is written, then is replaced by
+    the checked answer."""
+    items = assistant.ask_stream(question, top_k=args.top_k, mode=args.mode)
+    if args.json or not sys.stdout.isatty():
+        *_, answer = items
+    else:
+        answer = _stream_draft(items)
+    assert isinstance(answer, Answer)
+    if args.json:
         _print_json(answer_to_json(answer))
-        return
-    print(textwrap.fill(answer.text, 100))
+    else:
+        _print_answer(answer, color=sys.stdout.isatty())
+
+
+def _stream_draft(items: Iterator[str | Answer]) -> Answer:
+    """Show the model's text as it arrives, then erase it: what is kept is the checked answer."""
+    draft = _Draft(sys.stdout, shutil.get_terminal_size().columns)
+    try:
+        for item in items:
+            if isinstance(item, Answer):
+                return item
+            draft.write(item)
+    finally:
+        draft.erase()
+    raise AssertionError("ask_stream ends with the Answer")
+
+
+def _print_answer(answer: Answer, color: bool = False) -> None:
+    if answer.notice:
+        print(textwrap.fill(f"Note: {answer.notice}", 100), file=sys.stderr)
+    if answer.mode == GENERATED and answer.covered:
+        marked = [
+            s.text + "".join(f" [{k}]" for k in s.citations) if s.supported else _unsupported(s.text, color)
+            for s in answer.sentences
+        ]
+        print(textwrap.fill(" ".join(marked), 100))
+    else:
+        print(textwrap.fill(answer.text, 100))
+    print(f"({answer_footer(answer)})")
     if answer.citations:
         print()
     for c in answer.citations:
@@ -349,6 +428,61 @@ def _print_answer(answer: Answer, as_json: bool) -> None:
         print(textwrap.indent(textwrap.fill(f"“{' '.join(c.excerpt.split())}”", 96), "    "))
         if row := row_reference(c):
             print(textwrap.indent(textwrap.fill(f"({row})", 96), "    "))
+
+
+def _unsupported(text: str, color: bool) -> str:
+    # Marked in words, so a pipe or a screen reader sees it too; dimmed on a colour terminal.
+    marked = f"{text} {UNSUPPORTED_MARK}"
+    return f"\x1b[2m{marked}\x1b[0m" if color else marked
+
+
+class _Draft:
+    """Text written to a terminal, wrapped by hand so that the lines it took are known and it can be
+    erased afterwards."""
+
+    def __init__(self, out: Any, columns: int) -> None:
+        self.out = out
+        self.width = max(20, columns - 1)
+        self.column = 0
+        self.lines = 0
+        self.space = False
+
+    def write(self, piece: str) -> None:
+        for token in re.split(r"(\s+)", piece):
+            if token.isspace():
+                for _ in range(token.count("\n")):
+                    self._newline()
+                self.space = self.space or "\n" not in token
+            elif token:
+                self._word(token)
+        self.out.flush()
+
+    def _word(self, word: str) -> None:
+        gap = 1 if self.space and self.column else 0
+        if self.column and self.column + gap + len(word) > self.width:
+            self._newline()
+            gap = 0
+        self.out.write(" " * gap)
+        self.column += gap
+        while len(word) > self.width - self.column:  # longer than a line: break it
+            cut = self.width - self.column
+            self.out.write(word[:cut])
+            word = word[cut:]
+            self._newline()
+        self.out.write(word)
+        self.column += len(word)
+        self.space = False
+
+    def _newline(self) -> None:
+        self.out.write("\n")
+        self.lines += 1
+        self.column = 0
+        self.space = False
+
+    def erase(self) -> None:
+        up = f"\x1b[{self.lines}A" if self.lines else ""
+        self.out.write(f"\r{up}\x1b[J")
+        self.out.flush()
 
 
 def _print_json(data: Any) -> None:

@@ -177,9 +177,11 @@ class ChatHandlers:
     # The HTTP API (its docstrings are the API's documentation).
 
     @shown_to_user
-    def ask_api(self, question: str, top_k: int = 5) -> dict[str, Any]:
-        """Ask a question; returns the answer and its citations (document, pages, section, verbatim excerpt)."""
-        answer = self.assistant.ask(question, top_k=int(top_k))
+    def ask_api(self, question: str, top_k: int = 5, mode: str = "") -> dict[str, Any]:
+        """Ask a question; returns the answer, its sentences and its citations (document, pages, section,
+        verbatim excerpt). `mode`: "generated" (a language model writes, every sentence checked),
+        "extractive" (quoted), or "" for the server's default (generated when a model is configured)."""
+        answer = self.assistant.ask(question, top_k=int(top_k), mode=mode or None)
         return {**answer_to_json(answer), "query": answer.query}
 
     @shown_to_user

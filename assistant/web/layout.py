@@ -24,6 +24,9 @@ CSS = """
 .source-text mark, .passage mark { background: #ffe36e; color: inherit; padding: 0 1px; }
 .passage { white-space: pre-wrap; line-height: 1.5; max-height: 520px; overflow-y: auto; }
 .low { color: var(--body-text-color-subdued); }
+.unsupported { color: var(--body-text-color-subdued); text-decoration: underline dotted #c0392b; }
+.unsupported-mark { color: #c0392b; }
+.answer-footer, .notice { color: var(--body-text-color-subdued); }
 """
 
 # Clicking an inline [n] marker in the chat selects citation n, which shows its page.

@@ -16,7 +16,17 @@ from ..answer import NOT_COVERED
 from ..app import Assistant
 from ..errors import IndexMissingError
 from ..ingest import MARKDOWN_SUFFIXES
-from ..types import Answer, Citation, Page, page_reference, row_reference
+from ..types import (
+    GENERATED,
+    UNSUPPORTED_MARK,
+    Answer,
+    AnswerSentence,
+    Citation,
+    Page,
+    answer_footer,
+    page_reference,
+    row_reference,
+)
 from .readable import at_line_end, at_line_start, to_html, window
 
 CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel, at most, on either side
@@ -32,14 +42,37 @@ def as_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+UNSUPPORTED_TITLE = "No passage given to the model supports this sentence: it is not cited."
+
+
 def answer_markdown(answer: Answer) -> str:
-    """The answer for the chat, with each [n] a link that shows citation n."""
+    """The answer for the chat, with each [n] a link that shows citation n; a written answer's
+    unsupported sentences visibly marked, and a footer saying who made the answer."""
     if not answer.covered:
-        return as_text(NOT_COVERED)
-    body = _MARKER.sub(lambda m: f'<a href="#source-{m.group(1)}">[{m.group(1)}]</a>', as_text(answer.text))
+        body = as_text(NOT_COVERED)
+    elif answer.mode == GENERATED:
+        body = " ".join(_sentence(s) for s in answer.sentences)
+    else:
+        body = _MARKER.sub(lambda m: _marker(m.group(1)), as_text(answer.text))
+    if answer.notice:
+        body += f"\n\n<small class='notice'>⚠ {as_text(answer.notice)}</small>"
     if answer.query != answer.question:
         body += f"\n\n<small>Searched for: {as_text(answer.query)}</small>"
-    return body
+    return body + f"\n\n<small class='answer-footer'>{as_text(answer_footer(answer))}</small>"
+
+
+def _sentence(sentence: AnswerSentence) -> str:
+    if not sentence.supported:
+        # Marked in words as well as in colour, so that it survives any sanitising and a screen reader.
+        return (
+            f"<span class='unsupported' title='{UNSUPPORTED_TITLE}'>{as_text(sentence.text)}</span> "
+            f"<small class='unsupported-mark'>{as_text(UNSUPPORTED_MARK)}</small>"
+        )
+    return as_text(sentence.text) + "".join(" " + _marker(str(k)) for k in sentence.citations)
+
+
+def _marker(key: str) -> str:
+    return f'<a href="#source-{key}">[{key}]</a>'
 
 
 def citation_label(citation: Citation) -> str:
