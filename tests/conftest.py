@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,3 +86,24 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600)
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
+
+
+@pytest.fixture(scope="session")
+def local_llm() -> Iterator[str]:
+    """The base URL of a real llama.cpp server with SmolLM2-135M-Instruct on a free loopback port."""
+    from .llm_servers import start_local_server
+
+    server = start_local_server()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def summary_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A documents folder holding the bundled summary alone."""
+    docs = tmp_path_factory.mktemp("summary") / "documents"
+    docs.mkdir()
+    shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
+    return docs

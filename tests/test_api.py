@@ -6,6 +6,7 @@ import assistant
 def test_public_names() -> None:
     assert sorted(assistant.__all__) == [
         "Answer",
+        "AnswerSentence",
         "Assistant",
         "AssistantError",
         "BuildLockedError",
@@ -15,6 +16,8 @@ def test_public_names() -> None:
         "ConfigError",
         "Document",
         "DocumentError",
+        "Endpoint",
+        "GenerationError",
         "Hit",
         "IndexCorruptError",
         "IndexMismatchError",

@@ -58,8 +58,23 @@ def test_ask_json_contract(built: tuple[Path, Path]) -> None:
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answer", "covered", "citations"}
+    assert set(data) == {
+        "question",
+        "answer",
+        "covered",
+        "citations",
+        "mode",
+        "model",
+        "sentences",
+        "dropped_citations",
+        "notice",
+    }
     assert data["covered"] is True
+    # Quoted, no model configured: every sentence is an excerpt, cited by its own key.
+    assert (data["mode"], data["model"], data["notice"], data["dropped_citations"]) == ("extractive", None, None, 0)
+    keys = [c["key"] for c in data["citations"]]
+    assert [s["citations"] for s in data["sentences"]] == [[k] for k in keys]
+    assert all(s["supported"] for s in data["sentences"])
     citation = data["citations"][0]
     assert {
         "key",

@@ -86,7 +86,18 @@ def test_api_answers_and_passages_have_the_command_lines_shape(golden_assistant:
     question = "Where are optical components made?"
     assert handlers.search_api(question, 3) == search_to_json(question, golden_assistant.search(question, 3))
     answer = handlers.ask_api(question)
-    assert set(answer) == {"question", "answer", "covered", "citations", "query"}
+    assert set(answer) == {
+        "question",
+        "answer",
+        "covered",
+        "citations",
+        "query",
+        "mode",
+        "model",
+        "sentences",
+        "dropped_citations",
+        "notice",
+    }
     assert answer["citations"][0]["excerpt"] == "Most suppliers of optical components are located near Minsk."
 
 
