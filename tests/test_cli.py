@@ -265,7 +265,7 @@ def test_bad_option_value_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, error",
     [
-        (["ask", "x", "--mode", "y"], "unrecognized arguments: --mode y"),  # was read as --model
+        (["ask", "x", "--mod", "y"], "unrecognized arguments: --mod y"),  # was read as --model or --mode
         (["search", "x", "--top", "3"], "unrecognized arguments: --top 3"),  # was read as --top-k
         (["eval", "qa", "q.csv", "--show", "--docs", "d"], "unrecognized arguments: --show"),  # as --show-misses
         (["--index", "IDX", "status"], "argument COMMAND: invalid choice: 'IDX'"),  # was read as --index-dir

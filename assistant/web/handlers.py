@@ -177,11 +177,10 @@ class ChatHandlers:
     # The HTTP API (its docstrings are the API's documentation).
 
     @shown_to_user
-    def ask_api(self, question: str, top_k: int = 5, mode: str = "") -> dict[str, Any]:
+    def ask_api(self, question: str, top_k: int = 5) -> dict[str, Any]:
         """Ask a question; returns the answer, its sentences and its citations (document, pages, section,
-        verbatim excerpt). `mode`: "generated" (a language model writes, every sentence checked),
-        "extractive" (quoted), or "" for the server's default (generated when a model is configured)."""
-        answer = self.assistant.ask(question, top_k=int(top_k), mode=mode or None)
+        verbatim excerpt): written by the server's language model when one is configured, else quoted."""
+        answer = self.assistant.ask(question, top_k=int(top_k))
         return {**answer_to_json(answer), "query": answer.query}
 
     @shown_to_user
