@@ -161,3 +161,52 @@ def _run_in_terminal(command: list[str], timeout_s: float = 300) -> str:
         os.close(main)
     assert process.returncode == 0, b"".join(chunks).decode(errors="replace")
     return b"".join(chunks).decode(errors="replace")
+
+
+def test_the_web_chat_streams_a_written_answer_and_can_quote_only(
+    local_llm: str, summary_docs: Path, index_dir: Path
+) -> None:
+    """In a real browser: the answer grows in the chat as the model writes it, then shows its checked
+    form with a footer naming the model; "Quote only" gives the quoted answer, saying so."""
+    from .web_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, require_chromium, serving
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with serving(summary_docs, index_dir, "--llm-url", local_llm) as (url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        assert "Write an answer" in page.inner_text("#mode") and "Quote only" in page.inner_text("#mode")
+        # Every text the last answer shows while it is being written.
+        page.evaluate(
+            """() => { window.seen = []; new MutationObserver(() => {
+                 const bots = document.querySelectorAll('#chat [data-testid=bot]');
+                 if (bots.length) window.seen.push(bots[bots.length - 1].innerText); })
+               .observe(document.querySelector('#chat'), {subtree: true, childList: true, characterData: true}); }"""
+        )
+        page.fill("#question textarea", QUESTION)
+        page.click("#ask")
+        page.wait_for_function(
+            f"document.querySelector('#chat').innerText.includes('Written by {LOCAL_MODEL}')", timeout=120_000
+        )
+        seen = page.evaluate("window.seen")
+        drafts = [text for text in seen if "▍" in text]
+        assert drafts, seen  # the answer was shown while it was written
+        assert len({len(t) for t in drafts}) >= 2  # and it grew
+        final = page.query_selector_all("#chat [data-testid=bot]")[-1]
+        if "[not in the sources]" in final.inner_text():
+            assert final.query_selector(".unsupported") is not None
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "web-written-answer.png"), full_page=True)
+
+        page.get_by_label("Quote only").check()
+        page.fill("#question textarea", "What was the watershed year in the relationship?")
+        page.click("#ask")
+        page.wait_for_function(
+            "document.querySelector('#chat').innerText.includes('Quoted from the documents, no model.')",
+            timeout=60_000,
+        )
+        assert "The watershed year in the relationship was 2020" in page.inner_text("#sources")
+        browser.close()

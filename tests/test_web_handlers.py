@@ -8,6 +8,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import pytest
@@ -23,11 +24,19 @@ from .conftest import BUNDLED_SUMMARY
 RAILWAY = "The bravo fact is that the railway gauge is the same in both countries."
 
 
+def answered(handlers: ChatHandlers, question: str) -> tuple[Any, ...]:
+    """What the chat shows once the answer is complete: the last update respond() yields (a quoted
+    answer has no other)."""
+    updates = list(handlers.respond(question, [], [], 5, True))
+    assert len(updates) == 1
+    return updates[-1]
+
+
 def test_respond_answers_cites_and_shows_the_first_citations_page(golden_assistant: Assistant) -> None:
     served: list[list[str]] = []
     handlers = ChatHandlers(golden_assistant, serve_files=served.append)
-    box, history, queries, sources, picker, citations, image, caption = handlers.respond(
-        "Is the railway gauge the same in both countries?", [], [], 5, True
+    (box, history, queries, sources, picker, citations, image, caption) = answered(
+        handlers, "Is the railway gauge the same in both countries?"
     )
     assert box == "" and queries == ["Is the railway gauge the same in both countries?"]
     assert [m["role"] for m in history] == ["user", "assistant"]
@@ -50,9 +59,7 @@ def test_respond_answers_cites_and_shows_the_first_citations_page(golden_assista
 
 def test_a_markdown_citation_shows_its_passage_as_readable_text(golden_assistant: Assistant) -> None:
     handlers = ChatHandlers(golden_assistant)
-    *_, citations, image, caption = handlers.respond(
-        "How do Belarus's neighbors see the relationship?", [], [], 5, True
-    )
+    *_, citations, image, caption = answered(handlers, "How do Belarus's neighbors see the relationship?")
     cited = next(c for c in citations if c.document == BUNDLED_SUMMARY.name)
     image, caption = handlers.show_page(str(cited.key), citations)
     assert not image["visible"]
@@ -69,9 +76,9 @@ def test_a_markdown_citation_shows_its_passage_as_readable_text(golden_assistant
 def test_library_errors_reach_the_user_as_their_sentence(golden_assistant: Assistant) -> None:
     handlers = ChatHandlers(golden_assistant)
     with pytest.raises(gr.Error, match="^'Type a question first.'$"):
-        handlers.respond("   ", [], [], 5, True)
+        answered(handlers, "   ")
     with pytest.raises(gr.Error, match="The question is 3,000 characters long; the assistant reads at most 2,000"):
-        handlers.respond("x" * 3000, [], [], 5, True)
+        answered(handlers, "x" * 3000)
     with pytest.raises(gr.Error, match="The question is empty — type a question about the documents"):
         handlers.ask_api("\x00\x1b[31m")
     docs = golden_assistant.settings.docs_dir
@@ -133,7 +140,7 @@ def test_a_page_changed_by_a_rebuild_is_never_marked_at_stale_offsets(
     assistant = make_assistant(docs, tmp_path / "idx")
     assistant.index()
     handlers = ChatHandlers(assistant)
-    *_, citations, _, caption = handlers.respond("How many bison live in the reserve?", [], [], 5, True)
+    *_, citations, _, caption = answered(handlers, "How many bison live in the reserve?")
     assert "<mark>The Zubr bison reserve is home to 812 animals.</mark>" in caption
     note.write_text("# Notes\n\nA longer first sentence moves every offset. The reserve has 900 bison.\n", "utf-8")
     assistant.index()

@@ -8,7 +8,8 @@ import gradio as gr
 from gradio.events import api as expose_api
 
 from ..app import Assistant
-from .handlers import ChatHandlers, indexed_files
+from ..errors import AssistantError
+from .handlers import MODE_CHOICES, ChatHandlers, indexed_files
 from .layout import CSS, HEAD, THEME, Layout, build_layout
 
 
@@ -19,7 +20,12 @@ def create_app(assistant: Assistant) -> gr.Blocks:
         # is reachable.
         handlers = ChatHandlers(assistant, serve_files=lambda paths: setattr(demo, "allowed_paths", paths))
         layout = build_layout(
-            handlers.examples(), assistant.settings.top_k, handlers.status(), handlers.files_in_folder()
+            handlers.examples(),
+            assistant.settings.top_k,
+            handlers.status(),
+            handlers.files_in_folder(),
+            model=_writer_name(assistant),
+            modes=MODE_CHOICES,
         )
         _wire(layout, handlers)
         _register_api(handlers)
@@ -27,9 +33,20 @@ def create_app(assistant: Assistant) -> gr.Blocks:
     return app
 
 
+def _writer_name(assistant: Assistant) -> str:
+    """The model that writes answers, as the endpoint names it ("" without one; its URL if it cannot
+    be asked now: the first question will say what is wrong)."""
+    if not assistant.writes:
+        return ""
+    try:
+        return assistant.writer().model
+    except AssistantError:
+        return assistant.settings.llm.url
+
+
 def _wire(ui: Layout, handlers: ChatHandlers) -> None:
     """The chat's events; none of them is part of the HTTP API."""
-    asked = [ui.question, ui.chatbot, ui.queries, ui.top_k, ui.strict]
+    asked = [ui.question, ui.chatbot, ui.queries, ui.top_k, ui.strict, ui.mode]
     # In the order ChatHandlers.respond returns them.
     answered = [ui.question, ui.chatbot, ui.queries, ui.sources, ui.picker, ui.citations, ui.page_image, ui.page_info]
     ui.question.submit(handlers.respond, asked, answered, api_visibility="private")

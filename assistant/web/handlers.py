@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -18,7 +18,8 @@ from ..app import Assistant
 from ..build import describe
 from ..docs_folder import file_names
 from ..errors import AssistantError
-from ..types import Citation, answer_to_json, search_to_json
+from ..questions import clean_question
+from ..types import EXTRACTIVE, GENERATED, Answer, Citation, answer_to_json, search_to_json
 from .examples import example_questions
 from .render import (
     NO_SOURCES_YET,
@@ -52,6 +53,23 @@ def shown_to_user(handler: Callable[P, R]) -> Callable[P, R]:
     return handle
 
 
+def shown_to_user_as_it_streams(handler: Callable[P, Iterator[R]]) -> Callable[P, Iterator[R]]:
+    """shown_to_user for a handler that yields: its errors arise while it is iterated."""
+
+    @functools.wraps(handler)
+    def handle(*args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
+        try:
+            yield from handler(*args, **kwargs)
+        except AssistantError as error:
+            raise gr.Error(str(error)) from None
+
+    return handle
+
+
+WRITING = "Writing the answer…"  # shown until the model's first words arrive
+MODE_CHOICES = [("Write an answer", GENERATED), ("Quote only", EXTRACTIVE)]
+
+
 class ChatHandlers:
     """The web chat's behaviour over one Assistant. `serve_files` is told the files the web app may
     serve, whenever the index may have changed: exactly the indexed documents' own files."""
@@ -62,17 +80,41 @@ class ChatHandlers:
 
     # The chat.
 
-    @shown_to_user
+    @shown_to_user_as_it_streams
     def respond(
-        self, message: str, history: list[dict[str, Any]], queries: list[str], top_k: float, strict: bool
-    ) -> tuple[Any, ...]:
-        """Ask; returns the emptied question box, the chat, the conversation's queries, the sources,
-        the citation picker, the citations and the best citation's page (image and caption)."""
+        self,
+        message: str,
+        history: list[dict[str, Any]],
+        queries: list[str],
+        top_k: float,
+        strict: bool,
+        mode: str | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Ask; yields the emptied question box, the chat, the conversation's queries, the sources,
+        the citation picker, the citations and the best citation's page (image and caption). A written
+        answer is yielded as it arrives (the chat alone changes), then once more when checked."""
         if not (message or "").strip():
             raise gr.Error("Type a question first.")
-        answer = self.assistant.ask(
-            message, top_k=int(top_k), previous_queries=queries, min_score=None if strict else 0.0
+        asked = history + [{"role": "user", "content": as_text(clean_question(message))}]
+        unchanged = (gr.skip(),) * 6
+        stream = self.assistant.ask_stream(
+            message,
+            top_k=int(top_k),
+            previous_queries=queries,
+            min_score=None if strict else 0.0,
+            mode=(mode or None) if self.assistant.writes else EXTRACTIVE,
         )
+        draft = ""
+        for item in stream:
+            if isinstance(item, Answer):
+                yield self._answered(item, history, queries)
+                return
+            if not draft:
+                yield ("", asked + [{"role": "assistant", "content": WRITING}], *unchanged)
+            draft += item
+            yield ("", asked + [{"role": "assistant", "content": as_text(draft) + " ▍"}], *unchanged)
+
+    def _answered(self, answer: Answer, history: list[dict[str, Any]], queries: list[str]) -> tuple[Any, ...]:
         history = history + [
             {"role": "user", "content": as_text(answer.question)},  # as searched: control characters removed
             {"role": "assistant", "content": answer_markdown(answer)},
@@ -177,10 +219,11 @@ class ChatHandlers:
     # The HTTP API (its docstrings are the API's documentation).
 
     @shown_to_user
-    def ask_api(self, question: str, top_k: int = 5) -> dict[str, Any]:
+    def ask_api(self, question: str, top_k: int = 5, mode: str = "") -> dict[str, Any]:
         """Ask a question; returns the answer, its sentences and its citations (document, pages, section,
-        verbatim excerpt): written by the server's language model when one is configured, else quoted."""
-        answer = self.assistant.ask(question, top_k=int(top_k))
+        verbatim excerpt). `mode`: "generated" (the server's language model writes it, every sentence
+        checked), "extractive" (quoted), or "" for the server's default (generated when it has a model)."""
+        answer = self.assistant.ask(question, top_k=int(top_k), mode=mode or None)
         return {**answer_to_json(answer), "query": answer.query}
 
     @shown_to_user

@@ -51,6 +51,7 @@ class Layout:
     ask: gr.Button
     top_k: gr.Slider
     strict: gr.Checkbox
+    mode: gr.Radio  # write an answer with the configured model, or quote only (hidden without a model)
     clear: gr.Button
     sources: gr.HTML
     picker: gr.Radio
@@ -67,12 +68,25 @@ class Layout:
     citations: gr.State  # the last answer's Citation objects
 
 
-def build_layout(examples: Sequence[str], top_k: int, status: str, documents: Sequence[str]) -> Layout:
-    """The page, inside an open gr.Blocks: the chat on the left, sources and documents on the right."""
-    gr.Markdown("## the assistant\nAnswers quoted verbatim from your documents, with the page they come from.")
+def build_layout(
+    examples: Sequence[str],
+    top_k: int,
+    status: str,
+    documents: Sequence[str],
+    model: str = "",
+    modes: Sequence[tuple[str, str]] = (),
+) -> Layout:
+    """The page, inside an open gr.Blocks: the chat on the left, sources and documents on the right.
+    `model` names the model that writes answers ("" when none is configured; `modes` are then unused)."""
+    what = (
+        f"Answers written by {model}, every sentence checked against your documents and cited with its page."
+        if model
+        else "Answers quoted verbatim from your documents, with the page they come from."
+    )
+    gr.Markdown(f"## the assistant\n{what}")
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=420):
-            chat = _chat(examples, top_k)
+            chat = _chat(examples, top_k, model, modes)
         with gr.Column(scale=4, min_width=380), gr.Tabs():
             with gr.Tab("Sources", id="sources"):
                 sources = _sources()
@@ -81,7 +95,7 @@ def build_layout(examples: Sequence[str], top_k: int, status: str, documents: Se
     return Layout(**chat, **sources, **documents_tab, queries=gr.State([]), citations=gr.State(()))
 
 
-def _chat(examples: Sequence[str], top_k: int) -> dict[str, Any]:
+def _chat(examples: Sequence[str], top_k: int, model: str, modes: Sequence[tuple[str, str]]) -> dict[str, Any]:
     chatbot = gr.Chatbot(
         label="Conversation",
         height=540,
@@ -103,8 +117,17 @@ def _chat(examples: Sequence[str], top_k: int) -> dict[str, Any]:
         strict = gr.Checkbox(
             value=True, label="Only cite passages above the relevance floor (otherwise always quote the best ones)"
         )
+    mode = gr.Radio(
+        choices=list(modes),
+        value=modes[0][1] if modes else None,
+        label=f"Answers (model: {model})" if model else "Answers",
+        info="A written answer is checked sentence by sentence against the passages; unsupported sentences are marked.",
+        visible=bool(model),
+        elem_id="mode",
+    )
     clear = gr.Button("New conversation", size="sm")
     return {
+        "mode": mode,
         "chatbot": chatbot,
         "question": question,
         "ask": ask,
