@@ -84,7 +84,7 @@ def seen(answer: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def ask(http: httpx.Client, question: str) -> dict[str, Any]:
-    response = http.post("gradio_api/api/ask", json={"data": [question, 5]})
+    response = http.post("gradio_api/api/ask", json={"data": [question, 5, ""]})
     response.raise_for_status()
     answer: dict[str, Any] = response.json()["data"][0]
     return answer

@@ -63,7 +63,7 @@ def main() -> None:
         try:
             while True:
                 try:
-                    response = httpx.post(f"{url}gradio_api/api/ask", json={"data": [QUESTIONS[1], 5]}, timeout=30)
+                    response = httpx.post(f"{url}gradio_api/api/ask", json={"data": [QUESTIONS[1], 5, ""]}, timeout=30)
                     if response.status_code == 200:
                         break
                 except httpx.HTTPError:
@@ -75,7 +75,7 @@ def main() -> None:
             with httpx.Client(base_url=url, timeout=60) as http:
                 for question in questions:
                     tick = time.perf_counter()
-                    http.post("gradio_api/api/ask", json={"data": [question, 5]}).raise_for_status()
+                    http.post("gradio_api/api/ask", json={"data": [question, 5, ""]}).raise_for_status()
                     http_times.append(time.perf_counter() - tick)
             from gradio_client import Client
 

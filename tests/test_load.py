@@ -23,7 +23,7 @@ TIMBER = "\n".join(
 
 def _seen(http: httpx.Client, question: str) -> tuple[Any, ...]:
     """What a user sees of the answer: its text and each citation's document, pages and excerpt."""
-    response = http.post("gradio_api/api/ask", json={"data": [question, 5]})
+    response = http.post("gradio_api/api/ask", json={"data": [question, 5, ""]})
     response.raise_for_status()
     answer = response.json()["data"][0]
     cited = tuple((c["document"], c["page_start"], c["page_end"], c["excerpt"]) for c in answer["citations"])

@@ -318,7 +318,7 @@ def test_login_is_required_when_asked_for(tmp_path: Path) -> None:
     shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
     with serving(docs, tmp_path / "idx", "--auth", "reader:s3cret pass") as (url, _):
         assert httpx.get(f"{url}gradio_api/info").status_code == 401
-        assert httpx.post(f"{url}gradio_api/api/ask", json={"data": ["watershed", 5]}).status_code == 401
+        assert httpx.post(f"{url}gradio_api/api/ask", json={"data": ["watershed", 5, ""]}).status_code == 401
         wrong = httpx.post(f"{url}login", data={"username": "reader", "password": "guess-0f3a"})
         assert wrong.status_code >= 400
         result = Client(url, auth=("reader", "s3cret pass"), verbose=False).predict(
