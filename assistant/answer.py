@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
 from .lexical import terms
+from .sentences import sentence_spans
 from .tables import row_at
 from .types import Answer, AnswerSentence, Citation, Hit, Page
 
@@ -45,6 +46,18 @@ TERM_COVERAGE = 0.75
 # Words that ask rather than say what is asked about: they do not count among the question's terms.
 QUESTION_WORDS = ("who", "whom", "whose", "what", "when", "where", "why", "how", "which", "does", "did", "do")
 _WORD = re.compile(r"\w+")
+# A sentence that opens by pointing back ("Their proportion …", "This trend …", "They …") says
+# nothing on its own: it is quoted together with the sentence before it, as one verbatim excerpt.
+_LEANS_BACK = re.compile(
+    r"^[\"'“‘(]?(?:(?:this|these|those|such)\b(?!\s+(?:report|paper|study|document|chapter|section|research|"
+    r"article|book|analysis|volume|survey)\b)|(?:they|their|theirs|them|it|its|he|she|his|her|hers)\b"
+    r"|the (?:latter|former|same)\b)",
+    re.IGNORECASE,
+)
+LEAD_IN_CHARS = 600  # the sentence before is added only when the two stay a readable quotation
+# A title ("Preliminary findings from crowdsourced data") is a line of its own without a full stop.
+TITLE_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,12 @@ def _candidates(
         for (number, start, end), vector in zip(hit.chunk.sentences, vectors, strict=True):
             page = pages[hit.chunk.document][number - 1]
             key = (hit.chunk.document, number, start)
-            if key in seen or is_heading(page, start, end) or not keep(page.text[start:end]):
+            if (
+                key in seen
+                or is_heading(page, start, end)
+                or is_title(page, start, end)
+                or not keep(page.text[start:end])
+            ):
                 continue
             seen.add(key)
             found.append(Candidate(hit, page, start, end, vector))
@@ -118,6 +136,39 @@ def _candidates(
 def is_heading(page: Page, start: int, end: int) -> bool:
     """The span is (nearly all) a section heading: a title is never an answer."""
     return any(start <= h.offset < end and len(h.title) >= 0.8 * (end - start) for h in page.headings)
+
+
+def is_title(page: Page, start: int, end: int) -> bool:
+    """A whole line of a few words with no closing punctuation and no figures of a table row: a
+    title, subtitle or caption, which is never an answer (a heading the outline names is is_heading)."""
+    text = page.text
+    whole_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    sentence = text[start:end]
+    return (
+        whole_line
+        and len(_WORD.findall(sentence)) <= TITLE_WORDS
+        and not _SENTENCE_END.search(sentence)
+        and row_at(text, start, end) is None
+    )
+
+
+def with_lead_in(page: Page, start: int, end: int) -> int:
+    """Where the excerpt of page.text[start:end] starts: at the sentence before it when it leans
+    back on that one ("Their proportion among the killed …"), else at `start`."""
+    if not _LEANS_BACK.match(page.text[start:end]):
+        return start
+    before = [(s, e) for s, e in _spans(page.text) if e <= start]
+    if not before:
+        return start
+    previous_start, previous_end = before[-1]
+    if is_heading(page, previous_start, previous_end) or is_title(page, previous_start, previous_end):
+        return start
+    return previous_start if end - previous_start <= LEAD_IN_CHARS else start
+
+
+@lru_cache(maxsize=256)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
 
 
 def _quotable(sentence: str) -> bool:
@@ -179,8 +230,21 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 
 def _cite(chosen: Sequence[Candidate]) -> tuple[Citation, ...]:
+    """Each chosen sentence, with the one before it when it leans back on it; spans that then
+    overlap on one page (a sentence and the one that leans on it, both chosen) become one excerpt."""
+    spans: list[tuple[Candidate, int, int]] = []
+    for c in chosen:
+        start = with_lead_in(c.page, c.start, c.end)
+        for i, (other, other_start, other_end) in enumerate(spans):
+            same_page = other.page is c.page and other.hit.chunk.document == c.hit.chunk.document
+            if same_page and start < other_end and other_start < c.end:
+                spans[i] = (other, min(start, other_start), max(c.end, other_end))
+                break
+        else:
+            spans.append((c, start, c.end))
     return tuple(
-        cite(key, c.hit.chunk.document, c.page, c.start, c.end, c.similarity) for key, c in enumerate(chosen, start=1)
+        cite(key, c.hit.chunk.document, c.page, start, end, c.similarity)
+        for key, (c, start, end) in enumerate(spans, start=1)
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .answer import NOT_COVERED, cite, is_heading
+from .answer import NOT_COVERED, cite, is_heading, is_title, with_lead_in
 from .endpoint import Writer
 from .errors import GenerationError
 from .prompts import Prompts
@@ -131,7 +131,9 @@ def sources(passages: Sequence[Hit], pages: Mapping[str, Sequence[Page]], vector
         for (page_number, start, end), vector in zip(hit.chunk.sentences, vectors(hit), strict=True):
             page = pages[hit.chunk.document][page_number - 1]
             key = (hit.chunk.document, page_number, start)
-            if key in seen or is_heading(page, start, end) or addresses_the_model(page.text[start:end]):
+            if key in seen or is_heading(page, start, end) or is_title(page, start, end):
+                continue
+            if addresses_the_model(page.text[start:end]):
                 continue
             seen.add(key)
             row = row_at(page.text, start, end)
@@ -147,9 +149,10 @@ def _cited(checked: Sequence[Checked]) -> tuple[tuple[Citation, ...], tuple[Answ
     for c in checked:
         cited = []
         for source in c.sources:
-            where = (source.document, source.page.number, source.start, source.end)
+            start = with_lead_in(source.page, source.start, source.end)  # "Their share …" with what it refers to
+            where = (source.document, source.page.number, start, source.end)
             if where not in keys:
-                keys[where] = cite(len(keys) + 1, source.document, source.page, source.start, source.end, c.score)
+                keys[where] = cite(len(keys) + 1, source.document, source.page, start, source.end, c.score)
             cited.append(keys[where].key)
         sentences.append(AnswerSentence(c.text, tuple(dict.fromkeys(cited)), c.supported))
     return tuple(keys.values()), tuple(sentences)
