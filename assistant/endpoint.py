@@ -113,6 +113,10 @@ class Writer:
                     f"nothing answers there ({_short(error.__cause__ or error)})",
                     f"start the server (for Ollama: ollama serve), or check {_URL_VAR}",
                 ) from None
+            except openai.APIError as error:  # an answer the client cannot read as a chat completion
+                raise self._failure(
+                    "malformed", f"it answered in a form the client cannot read ({_short(error)})"
+                ) from None
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _status_failure(self, error: Any) -> GenerationError:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .answer import NOT_COVERED, cite, is_heading, is_title, with_lead_in
+from .answer import NOT_COVERED, SentenceVectors, cite, is_heading, is_title, with_lead_in
 from .endpoint import Writer
 from .errors import GenerationError
 from .prompts import Prompts
@@ -29,8 +29,7 @@ CHARS_PER_TOKEN = 3.0  # a cautious estimate for any model's tokenizer (English 
 # Said when the quoted answer is given because no passage was close enough to write from.
 NOT_ASKED = "No passage is close enough to the question to write an answer from, so the language model was not asked."
 
-Embed = Callable[[Sequence[str]], np.ndarray]
-SentenceVectors = Callable[[Hit], np.ndarray]
+Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each (Embedder.embed_texts)
 
 
 def generate(
