@@ -147,16 +147,14 @@ def _declare_ask(commands: Commands, common: argparse.ArgumentParser) -> None:
 def _llm_options(parser: argparse.ArgumentParser) -> None:
     """The language model that writes answers (none: answers are quoted, and nothing is contacted)."""
     group = parser.add_argument_group("language model (an OpenAI-compatible endpoint; API key from env)")
-    for flag, dest, kind, meta, what in (
-        ("--llm-url", "llm_url", str, "URL", "base URL, e.g. http://127.0.0.1:11434/v1 for Ollama"),
-        ("--llm-model", "llm_model", str, "NAME", "model to ask for (default: the endpoint's only model)"),
-        ("--llm-timeout", "llm_timeout", float, "SECONDS", "wait this long for the model (default 60)"),
-        ("--llm-context", "llm_context", _positive, "TOKENS", "the model's context window (default 4096)"),
-        ("--llm-temperature", "llm_temperature", float, "T", "sampling temperature (default 0)"),
+    for flag, field, kind, meta, what in (
+        ("--llm-url", "url", str, "URL", "base URL, e.g. http://127.0.0.1:11434/v1 for Ollama"),
+        ("--llm-model", "model", str, "NAME", "model to ask for (default: the endpoint's only model)"),
+        ("--llm-timeout", "timeout_s", float, "SECONDS", "wait this long for the model (default 60)"),
+        ("--llm-context", "context_tokens", _positive, "TOKENS", "the model's context window (default 4096)"),
+        ("--llm-temperature", "temperature", float, "T", "sampling temperature (default 0)"),
     ):
-        env = LLM_ENV_VARS[
-            dest.removeprefix("llm_").replace("timeout", "timeout_s").replace("context", "context_tokens")
-        ]
+        dest, env = flag.removeprefix("--").replace("-", "_"), LLM_ENV_VARS[field]
         group.add_argument(flag, dest=dest, type=kind, default=None, metavar=meta, help=f"{what}; env {env}")
 
 
