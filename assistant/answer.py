@@ -86,7 +86,7 @@ def extract(
     most_sentences: int,
 ) -> Answer:
     # Quote whole sentences; only when the passages hold none (tables, lists) quote fragments.
-    found = _candidates(hits, pages, sentence_vectors, _quotable) or _candidates(
+    found = sentence_candidates(hits, pages, sentence_vectors, _quotable) or sentence_candidates(
         hits, pages, sentence_vectors, lambda _: True
     )
     candidates = _score(question, found, query_vector, min_score)
@@ -106,7 +106,7 @@ def extract(
     )
 
 
-def _candidates(
+def sentence_candidates(
     hits: Sequence[Hit],
     pages: Mapping[str, Sequence[Page]],
     sentence_vectors: SentenceVectors,

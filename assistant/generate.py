@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .answer import NOT_COVERED, SentenceVectors, cite, is_heading, is_title, with_lead_in
+from .answer import NOT_COVERED, SentenceVectors, cite, sentence_candidates, with_lead_in
 from .endpoint import Writer
 from .errors import GenerationError
 from .prompts import Prompts
@@ -122,22 +122,14 @@ def checked_answer(
 
 
 def sources(passages: Sequence[Hit], pages: Mapping[str, Sequence[Page]], vectors: SentenceVectors) -> list[Source]:
-    """Every sentence of the passages, numbered by passage, except titles and orders to a model; a
-    sentence shared by two overlapping passages once, in the first."""
-    found: list[Source] = []
-    seen: set[tuple[str, int, int]] = set()
-    for number, hit in enumerate(passages, start=1):
-        for (page_number, start, end), vector in zip(hit.chunk.sentences, vectors(hit), strict=True):
-            page = pages[hit.chunk.document][page_number - 1]
-            key = (hit.chunk.document, page_number, start)
-            if key in seen or is_heading(page, start, end) or is_title(page, start, end):
-                continue
-            if addresses_the_model(page.text[start:end]):
-                continue
-            seen.add(key)
-            row = row_at(page.text, start, end)
-            headings = f"{row.columns} {row.group}" if row else ""
-            found.append(Source(number, hit.chunk.document, page, start, end, vector, headings))
+    """The sentences a quoted answer could quote (answer.sentence_candidates: titles out, a sentence shared by
+    overlapping passages once), numbered by passage, except orders to a model."""
+    number = {id(hit): n for n, hit in enumerate(passages, start=1)}
+    found = []
+    for c in sentence_candidates(passages, pages, vectors, lambda text: not addresses_the_model(text)):
+        row = row_at(c.page.text, c.start, c.end)
+        headings = f"{row.columns} {row.group}" if row else ""
+        found.append(Source(number[id(c.hit)], c.hit.chunk.document, c.page, c.start, c.end, c.vector, headings))
     return found
 
 
