@@ -108,11 +108,7 @@ class Writer:
                     f"raise {LLM_ENV_VARS['timeout_s']} (--llm-timeout), or use a smaller model",
                 ) from None
             except openai.APIConnectionError as error:
-                raise self._failure(
-                    "unreachable",
-                    f"nothing answers there ({_short(error.__cause__ or error)})",
-                    f"start the server (for Ollama: ollama serve), or check {_URL_VAR}",
-                ) from None
+                raise self._unreachable(error) from None
             except openai.APIError as error:  # an answer the client cannot read as a chat completion
                 raise self._failure(
                     "malformed", f"it answered in a form the client cannot read ({_short(error)})"
@@ -155,11 +151,7 @@ class Writer:
         try:
             served = [m.id for m in self._client.models.list()]
         except self._openai.APIConnectionError as error:
-            raise self._failure(
-                "unreachable",
-                f"nothing answers there ({_short(error.__cause__ or error)})",
-                f"start the server (for Ollama: ollama serve), or check {_URL_VAR}",
-            ) from None
+            raise self._unreachable(error) from None
         except (self._openai.APIError, ValueError) as error:
             raise self._failure(
                 "no_model", f"it could not list its models ({_short(error)})", f"set {_MODEL_VAR}"
@@ -170,6 +162,13 @@ class Writer:
                 "no_model", f"it serves {len(served)} models ({names})", f"choose one with {_MODEL_VAR}"
             )
         return str(served[0])
+
+    def _unreachable(self, error: Exception) -> GenerationError:
+        return self._failure(
+            "unreachable",
+            f"nothing answers there ({_short(error.__cause__ or error)})",
+            f"start the server (for Ollama: ollama serve), or check {_URL_VAR}",
+        )
 
     def _failure(self, reason: str, what: str, todo: str = "ask again, or check the server") -> GenerationError:
         return GenerationError(reason, f"The language model at {self.endpoint.url}: {what} — {todo}")

@@ -98,7 +98,7 @@ def _checked(path: Path, text: str) -> Template:
     template = Template(text)
     required, optional = TEMPLATES[path.name]
     if not template.is_valid():
-        stray = _first_invalid(text)
+        stray = _first_invalid(template)
         raise ConfigError(
             f"{path}: a '$' that is not a placeholder ({stray!r}) — write $$ for a dollar sign, or use one of "
             f"{_names(required | optional)}"
@@ -111,9 +111,12 @@ def _checked(path: Path, text: str) -> Template:
     return template
 
 
-def _first_invalid(text: str) -> str:
-    match = re.search(r"\$(?!\$|\{?[_a-z][_a-z0-9]*\}?)(.{0,12})", text, re.IGNORECASE)
-    return f"${match.group(1)}" if match else "$"
+def _first_invalid(template: Template) -> str:
+    """The stray '$' and what follows it, found by Template's own pattern (its "invalid" group)."""
+    for match in template.pattern.finditer(template.template):
+        if match.group("invalid") is not None:
+            return template.template[match.start() : match.start() + 13]
+    return "$"
 
 
 def _names(names: frozenset[str]) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,13 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from .web_helpers import free_port
+
 LOCAL_MODEL = "smollm2-135m"  # the alias the real server answers as
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def smollm2_gguf() -> Path:
