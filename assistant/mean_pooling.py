@@ -1,20 +1,17 @@
-"""A sentence-transformers model folder of exactly Transformer -> mean Pooling -> Normalize (the
-bundled all-MiniLM-L6-v2 is one), run with transformers alone.
+"""Whether a sentence-transformers model folder is exactly Transformer -> mean Pooling -> Normalize (the
+bundled all-MiniLM-L6-v2 is one), the layout the ONNX path (onnx_export.py, onnx_model.py) computes.
 
-Why: sentence-transformers 6 imports scikit-learn and much else at import time, which costs ~1.8 s
-of the web chat's start on this machine; this path computes the same vectors (a test compares them
-with sentence-transformers' own) without that import. Any other model folder or name goes through
-sentence-transformers, so every sentence-transformers model still works.
+Why it matters: for such a model the vectors are the mean of the transformer's token vectors under the
+attention mask, L2-normalised, and nothing else, so they can be computed without torch,
+transformers or sentence-transformers (seconds of import each). A folder with any other module,
+pooling mode, option or prompt is left to sentence-transformers, so every model still works.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 _MODULES = [
     "sentence_transformers.models.Transformer",
@@ -23,7 +20,13 @@ _MODULES = [
 ]
 
 
-def load(folder: str) -> MeanPoolingModel | None:
+@dataclass(frozen=True)
+class Layout:
+    transformer: Path  # the folder of the Transformer module (its config, weights and tokenizer)
+    max_seq_length: int  # word pieces per text, special tokens included; longer texts are truncated
+
+
+def layout(folder: str) -> Layout | None:
     """The model in `folder` when it has exactly the supported layout, else None."""
     root = Path(folder)
     try:
@@ -41,45 +44,15 @@ def load(folder: str) -> MeanPoolingModel | None:
         return None
     if set(pooling) - {"word_embedding_dimension", "include_prompt", *modes}:
         return None  # options this path does not implement
+    if set(config) - {"max_seq_length", "do_lower_case"}:
+        return None  # e.g. tokenizer or model arguments sentence-transformers would pass on
     try:
         extra = json.loads((root / "config_sentence_transformers.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         extra = {}
     if extra.get("default_prompt_name") or extra.get("prompts", {}).get("query"):
         return None  # sentence-transformers would prepend a prompt
-    return MeanPoolingModel(root / modules[0]["path"], config["max_seq_length"])
-
-
-class MeanPoolingModel:
-    """The part of SentenceTransformer's interface the Embedder uses."""
-
-    def __init__(self, folder: Path, max_seq_length: int) -> None:
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-
-        self._torch = torch
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(folder))
-        self.model: Any = AutoModel.from_pretrained(str(folder)).eval()
-        self.max_seq_length = max_seq_length
-
-    def get_sentence_embedding_dimension(self) -> int:
-        return int(self.model.config.hidden_size)
-
-    def encode(self, texts: Sequence[str], **_: Any) -> np.ndarray:
-        """Unit vectors: mean of the token vectors under the attention mask, as sentence-transformers'
-        Pooling does, then L2-normalised. Texts are stripped first, as its Transformer module does."""
-        torch = self._torch
-        encoded = self.tokenizer(
-            [str(t).strip() for t in texts],
-            padding=True,
-            truncation="longest_first",
-            max_length=self.max_seq_length,
-            return_tensors="pt",
-        )
-        with torch.inference_mode():
-            tokens = self.model(**encoded).last_hidden_state
-            mask = encoded["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-            pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            vectors = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        result: np.ndarray = vectors.float().numpy()
-        return result
+    transformer = (root / modules[0]["path"]).resolve()
+    if not (transformer / "tokenizer.json").is_file():
+        return None  # onnx_model.py tokenizes with the tokenizers library, which reads this file
+    return Layout(transformer, config["max_seq_length"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 import re
 import time
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..app import Assistant
 from ..build import BuildProgress, build
-from ..config import Settings
+from ..config import Settings, user_cache_dir
 from ..types import Hit, page_reference
 from . import metrics
 from .evalsets import BeirSet, Question, read_beir, read_questions
@@ -34,8 +33,7 @@ MULTI_DOCUMENT_DEPTH = 10  # passages in which multi-document questions should f
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "assistant" / "eval"
+    return user_cache_dir() / "eval"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,58 @@
+"""A mean-pooling model run with onnxruntime and the tokenizers library: the only module that imports
+onnxruntime. Neither torch nor transformers is imported, so a fresh `assistant ask` loads its model
+in a fraction of a second instead of seconds.
+
+It gives the vectors sentence-transformers gives for the same model (a test compares them): texts
+stripped, tokenized with truncation at the model's maximum length, the mean of the token vectors
+under the attention mask, L2-normalised.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from tokenizers import Tokenizer
+
+from .onnx_export import MODEL_FILE, TOKENIZER_FILE
+
+
+class OnnxModel:
+    def __init__(self, folder: Path, max_seq_length: int) -> None:
+        self.max_seq_length = max_seq_length
+        self._counter = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self._counter.no_truncation()
+        self._counter.no_padding()
+        self._encoder = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self._encoder.enable_truncation(max_seq_length)  # counts the special tokens, as transformers does
+        pad = self._encoder.padding or {}
+        self._encoder.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.log_severity_level = 3  # warnings about unused initialisers are not the user's business
+        self._session = onnxruntime.InferenceSession(
+            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = [i.name for i in self._session.get_inputs()]
+        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+        # The word pieces one text may hold before the model silently truncates it.
+        self.max_tokens = max_seq_length - self._counter.num_special_tokens_to_add(False)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        encoded = self._encoder.encode_batch([str(t).strip() for t in texts])
+        feed = {
+            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+        }
+        tokens = self._session.run(None, {name: feed[name] for name in self._inputs})[0]
+        mask = feed["attention_mask"][..., None].astype(np.float32)
+        pooled = (tokens * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+        vectors: np.ndarray = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return vectors.astype(np.float32)
