@@ -3,9 +3,10 @@
     python bench/serve.py [DOCS_DIR] [--questions 50]
 
 With an index already built (the script builds it first, untimed), starts `assistant serve` on a
-free port and asks one question over HTTP until it is answered: that is the time to first answer.
-Then asks --questions questions through the HTTP API (POST /gradio_api/api/ask) and through
-gradio_client, and prints one JSON line with p50/p95 for each.
+free port and asks one question over HTTP until it is answered: that is the time to first answer,
+taken --starts times (median, min, max). On the last start it asks --questions questions through
+the HTTP API (POST /gradio_api/api/ask) and through gradio_client, reads the server's peak RSS
+(VmHWM), and prints one JSON line with p50/p95 for each.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("docs", type=Path, nargs="?", default=ROOT / "documents")
     parser.add_argument("--questions", type=int, default=50)
+    parser.add_argument("--starts", type=int, default=10)
     args = parser.parse_args()
     assistant = str(Path(sys.executable).parent / "assistant")
     with tempfile.TemporaryDirectory() as temp:
@@ -50,55 +53,83 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        url = f"http://127.0.0.1:{port}/"
-        started = time.perf_counter()
-        server = subprocess.Popen(
-            [assistant, "--docs", str(args.docs), "--index-dir", str(index_dir), "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            while True:
-                try:
-                    response = httpx.post(f"{url}gradio_api/api/ask", json={"data": [QUESTIONS[1], 5, ""]}, timeout=30)
-                    if response.status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.05)
-            first_answer = time.perf_counter() - started
-            questions = (QUESTIONS * (1 + args.questions // len(QUESTIONS)))[: args.questions]
-            http_times = []
-            with httpx.Client(base_url=url, timeout=60) as http:
-                for question in questions:
-                    tick = time.perf_counter()
-                    http.post("gradio_api/api/ask", json={"data": [question, 5, ""]}).raise_for_status()
-                    http_times.append(time.perf_counter() - tick)
-            from gradio_client import Client
-
-            client = Client(url, verbose=False)
-            client_times = []
-            for question in questions:
-                tick = time.perf_counter()
-                client.predict(question, 5, api_name="/ask")
-                client_times.append(time.perf_counter() - tick)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        starts = []
+        for start in range(args.starts):
+            last = start == args.starts - 1
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            url = f"http://127.0.0.1:{port}/"
+            started = time.perf_counter()
+            server = subprocess.Popen(
+                [assistant, "--docs", str(args.docs), "--index-dir", str(index_dir), "serve", "--port", str(port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                while True:
+                    try:
+                        response = httpx.post(
+                            f"{url}gradio_api/api/ask", json={"data": [QUESTIONS[1], 5, ""]}, timeout=30
+                        )
+                        if response.status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if server.poll() is not None:
+                        raise SystemExit(f"assistant serve exited with {server.returncode}")
+                    time.sleep(0.02)
+                starts.append(time.perf_counter() - started)
+                if last:
+                    http_times, client_times = _latencies(url, args.questions)
+                    peak_rss_mb = _peak_rss_mb(server.pid)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
     print(
         json.dumps(
             {
                 "docs": str(args.docs),
-                "seconds_to_first_answer": round(first_answer, 2),
-                "questions": len(questions),
+                "seconds_to_first_answer": {
+                    "median": round(statistics.median(starts), 2),
+                    "min": round(min(starts), 2),
+                    "max": round(max(starts), 2),
+                    "starts": len(starts),
+                },
+                "server_peak_rss_mb": peak_rss_mb,
+                "questions": args.questions,
                 "http_api_ms": percentiles(http_times),
                 "gradio_client_ms": percentiles(client_times),
             }
         )
     )
+
+
+def _latencies(url: str, count: int) -> tuple[list[float], list[float]]:
+    questions = (QUESTIONS * (1 + count // len(QUESTIONS)))[:count]
+    http_times = []
+    with httpx.Client(base_url=url, timeout=60) as http:
+        for question in questions:
+            tick = time.perf_counter()
+            http.post("gradio_api/api/ask", json={"data": [question, 5, ""]}).raise_for_status()
+            http_times.append(time.perf_counter() - tick)
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    client_times = []
+    for question in questions:
+        tick = time.perf_counter()
+        client.predict(question, 5, api_name="/ask")
+        client_times.append(time.perf_counter() - tick)
+    return http_times, client_times
+
+
+def _peak_rss_mb(pid: int) -> int:
+    """The process's high-water mark of resident memory (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 if __name__ == "__main__":
