@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, build, lexical, store
-from assistant.errors import IndexMismatchError
+from assistant import Assistant, build, ingest, lexical, store
+from assistant.errors import DocumentError, IndexMismatchError
 
 from . import pdfs
 
@@ -180,3 +180,21 @@ def test_an_index_of_the_previous_format_is_upgraded_without_embedding_again(
     assert _embedded(fresh) == before
     assert fresh.stored_index().document_lexical is not None
     assert fresh.search("potash fertiliser")[0].chunk.document == "a.md"
+
+
+def test_pdfs_read_in_processes_are_the_documents_read_in_this_one(tmp_path: Path) -> None:
+    """Two PDFs or more are read by a process each; what comes back, failures included, is what
+    ingest reads here, in the plan's order."""
+    docs = _docs(tmp_path, {"a.md": A})
+    pdfs.golden_report(docs / "report.pdf")
+    pdfs.write_pdf(docs / "second.pdf", [["Minsk hosted the talks in 2014."], ["A second page."]])
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.7\nthis is not a PDF body at all\n" * 20)
+    files, _ = build.scan(docs)
+    plan = build._plan(files, None)
+    read = build._read(plan, docs, None)
+    expected = [ingest.read_document(f.path, f.name) for f in files if f.name != "broken.pdf"]
+    assert read == expected
+    assert list(plan.failed) == ["broken.pdf"]
+    with pytest.raises(DocumentError) as error:
+        ingest.read_document(docs / "broken.pdf", "broken.pdf")
+    assert plan.failed["broken.pdf"][1] == f"{docs / 'broken.pdf'}: {error.value.reason}"
