@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.installed-llm
 LLM_PORT ?= 8088
+COMPARE_VENV := .venv-compare
+COMPARE_STAMP := $(COMPARE_VENV)/.installed
 
 # Never reach for the network at run time (a model name not on this machine fails at once).
 export HF_HUB_OFFLINE := 1
@@ -54,9 +56,21 @@ $(LLM_STAMP): $(STAMP)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --disable-pip-version-check -q -e '.[llm]'
 	touch $(LLM_STAMP)
 
-bench: $(STAMP)
+# Speed (README "Speed"): the Docugami build with search and ask latency, the web chat's start and memory,
+# fresh `ask` and `search` processes, and the build beside LangChain's default pipeline.
+bench: $(STAMP) $(COMPARE_STAMP)
 	$(BIN)/python bench/build_and_search.py ../shared/eval/docugami-sec10q/docs
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/fresh_commands.py
+	$(COMPARE_VENV)/bin/python bench/compare_langchain.py ../shared/eval/docugami-sec10q/docs
+
+# LangChain's packages want an older huggingface_hub than the product's stack: they get a venv of their
+# own (the same editable project, plus the compare extra), used by bench/compare_langchain.py only.
+$(COMPARE_STAMP): pyproject.toml
+	test -x $(COMPARE_VENV)/bin/python || $(PYTHON) -m venv $(COMPARE_VENV)
+	$(COMPARE_VENV)/bin/pip install --disable-pip-version-check -q torch==2.13.0
+	$(COMPARE_VENV)/bin/pip install --disable-pip-version-check -q -e '.[compare]'
+	touch $(COMPARE_STAMP)
 
 # Retrieval quality on SciFact, the Docugami 10-Q questions, the page questions and the analyst questions,
 # with dense alone and BM25 alone beside the fusion (README table).
