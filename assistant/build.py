@@ -9,12 +9,10 @@ the model, the chunking or the index format changes, everything is rebuilt, and 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import docs_folder, ingest, store
+from . import docs_folder, ingest, read_worker, store
 from .chunking import CONTEXT_TOKENS, chunk_document
 from .config import Settings
 from .embedding import model_id
@@ -228,49 +226,30 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def _read(plan: _Plan, docs_dir: Path, progress: BuildProgress | None) -> list[Document]:
-    """Read the files the plan names, in its order; one that cannot be read fails, and the rest goes on.
-
-    pypdf reads real filings at 7-26 pages a second, all of it Python: with two PDFs or more, each
-    core reads files of its own, in processes (spawned: the web server rebuilds from a thread of a
-    process that holds threads of its own, which a fork would copy in whatever state they are)."""
+    """Read the files the plan names, kept in its order; one that cannot be read fails, and the rest
+    goes on. Two PDFs or more are read by a process per core (read_worker.py): pypdf is pure Python."""
     sources = list(plan.to_read)
     workers = min(os.cpu_count() or 1, sum(s.path.suffix.lower() in PDF_SUFFIXES for s in sources))
     if workers >= 2:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        # Largest first, so one long file does not start last and keep a core idle at the end.
-        order = sorted(sources, key=lambda s: -s.size)
-        futures = {s.name: pool.submit(_read_one, s.path, s.name) for s in order}
-        results: Iterator[Document | str] = (futures[s.name].result() for s in sources)
+        read = read_worker.read_all([(s.path, s.name, s.size) for s in sources], workers)
     else:
-        pool = None
-        results = (_read_one(s.path, s.name) for s in sources)
+        read = ((s.name, read_worker.read_one(s.path, s.name)) for s in sources)
+    results: dict[str, read_worker.Result] = {}
+    for name, result in read:
+        results[name] = result
+        if progress:
+            progress("reading", len(results), len(sources))
     documents: list[Document] = []
-    try:
-        for i, (source, result) in enumerate(zip(sources, results, strict=True)):
-            if isinstance(result, str):
-                why = f"{_shown(docs_dir, source.name)}: {result}"
-                if source.name in plan.changed:
-                    why += " (its previous version was taken out of the index)"
-                plan.fail(source, why)
-            else:
-                documents.append(result)
-            if progress:
-                progress("reading", i + 1, len(sources))
-    except BaseException:  # Ctrl-C or a bug: leave the files being read to their processes, read no more
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    if pool is not None:
-        pool.shutdown()
+    for source in sources:
+        result = results[source.name]
+        if isinstance(result, str):
+            why = f"{_shown(docs_dir, source.name)}: {result}"
+            if source.name in plan.changed:
+                why += " (its previous version was taken out of the index)"
+            plan.fail(source, why)
+        else:
+            documents.append(result)
     return documents
-
-
-def _read_one(path: Path, name: str) -> Document | str:
-    """The document, or why it cannot be indexed (a plain string crosses a process boundary intact)."""
-    try:
-        return ingest.read_document(path, name)
-    except DocumentError as error:
-        return error.reason
 
 
 def _embed(

@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -183,7 +185,7 @@ def test_an_index_of_the_previous_format_is_upgraded_without_embedding_again(
 
 
 def test_pdfs_read_in_processes_are_the_documents_read_in_this_one(tmp_path: Path) -> None:
-    """Two PDFs or more are read by a process each; what comes back, failures included, is what
+    """Two PDFs or more are read by a process per core; what comes back, failures included, is what
     ingest reads here, in the plan's order."""
     docs = _docs(tmp_path, {"a.md": A})
     pdfs.golden_report(docs / "report.pdf")
@@ -198,3 +200,25 @@ def test_pdfs_read_in_processes_are_the_documents_read_in_this_one(tmp_path: Pat
     with pytest.raises(DocumentError) as error:
         ingest.read_document(docs / "broken.pdf", "broken.pdf")
     assert plan.failed["broken.pdf"][1] == f"{docs / 'broken.pdf'}: {error.value.reason}"
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_readers(tmp_path: Path) -> None:
+    """The readers are `python -m assistant.read_worker` processes, not a spawned pool, which would
+    import the caller's script (and so index again) in each of them."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pdfs.golden_report(docs / "one.pdf")
+    pdfs.write_pdf(docs / "two.pdf", [["Minsk hosted the talks in 2014."]])
+    script = tmp_path / "index_docs.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from assistant import Assistant, Settings\n"
+        "print('RUN', flush=True)\n"
+        f"settings = Settings(docs_dir=Path({str(docs)!r}), index_dir=Path({str(tmp_path / 'idx')!r}))\n"
+        "report = Assistant(settings).index()\n"
+        "print('DOCS', report.documents)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("RUN") == 1 and "DOCS 2" in result.stdout
