@@ -35,12 +35,13 @@ def main() -> None:
     parser.add_argument("docs", type=Path)
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--model", default=Settings().model, help="e.g. all-MiniLM-L6-v2:int8")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
 
     with tempfile.TemporaryDirectory() as temp:
         index_dir = Path(temp) / "index"
-        assistant = Assistant(Settings(docs_dir=args.docs, index_dir=index_dir))
+        assistant = Assistant(Settings(docs_dir=args.docs, index_dir=index_dir, model=args.model))
         report = assistant.index()
         # The build embeds every chunk and every distinct sentence of them (for the answers).
         stored = assistant.stored_index()
@@ -57,6 +58,8 @@ def main() -> None:
                 str(Path(sys.executable).parent / "assistant"),
                 "--docs",
                 str(args.docs),
+                "--model",
+                args.model,
                 "--index-dir",
                 str(index_dir),
                 "index",
@@ -98,6 +101,7 @@ def main() -> None:
         json.dumps(
             {
                 "docs": str(args.docs),
+                "model": args.model,
                 "documents": report.documents,
                 "pages": report.pages,
                 "chunks": report.chunks,

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from assistant import mean_pooling, onnx_export
+from assistant import Assistant, Settings, mean_pooling, onnx_export
 from assistant.config import BUNDLED_MODEL, INT8
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, _SentenceTransformer
 from assistant.errors import ConfigError
 from assistant.onnx_model import OnnxModel
 
@@ -166,3 +166,26 @@ def test_a_fresh_question_imports_neither_torch_nor_transformers(tmp_path: Path,
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_an_index_built_through_torch_serves_the_onnx_path_as_it_is(
+    tmp_path: Path, embedder: Embedder, make_assistant
+) -> None:  # type: ignore[no-untyped-def]
+    """Indexes built before the ONNX path (sentence-transformers on torch) carry the same model name
+    and, to 1e-4, the same vectors: they are served as they are, with the same answers."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(ROOT / "documents" / "belarus-russia-relations-summary.md", docs)
+    torch_embedder = Embedder()
+    torch_embedder.model = _SentenceTransformer(str(BUNDLED))
+    old = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "idx"), embedder=torch_embedder)
+    old.index()
+    question = "Who sponsored the research?"
+    before = old.ask(question)
+    now = make_assistant(docs, tmp_path / "idx")  # the session's ONNX embedder
+    assert isinstance(now.embedder.model, OnnxModel)
+    assert now.index().up_to_date  # nothing re-embedded
+    after = now.ask(question)
+    assert after.covered and [(c.page_start, c.excerpt) for c in after.citations] == [
+        (c.page_start, c.excerpt) for c in before.citations
+    ]
