@@ -98,7 +98,7 @@ def _global_options() -> argparse.ArgumentParser:
             "--model",
             "model",
             "NAME_OR_PATH",
-            "sentence-transformers model, ':int8' after it to quantise it (default: bundled all-MiniLM-L6-v2)",
+            "sentence-transformers model, ':int8' after it to quantise it (default: bundled all-MiniLM-L6-v2:int8)",
         ),
     ):
         env = ENV_VARS["docs_dir" if dest == "docs" else dest]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -85,13 +86,17 @@ def _quantize(folder: Path, max_seq_length: int) -> None:
     os.close(handle)
     temporary = Path(name)
     try:
-        quantize_dynamic(
-            folder / MODEL_FILE,
-            temporary,
-            op_types_to_quantize=["MatMul"],
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-        )
+        logging.disable(logging.WARNING)  # "consider pre-processing": advice for image models, on the root logger
+        try:
+            quantize_dynamic(
+                folder / MODEL_FILE,
+                temporary,
+                op_types_to_quantize=["MatMul"],
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+            )
+        finally:
+            logging.disable(logging.NOTSET)
         exact = OnnxModel(folder, max_seq_length).encode(list(PROBES))
         got = OnnxModel(folder, max_seq_length, temporary.name).encode(list(PROBES))
         cosine = float(np.min(np.sum(got * exact, axis=1)))

@@ -129,7 +129,7 @@ def test_status(built: tuple[Path, Path]) -> None:
     result = run_cli("--docs", str(docs), "--index-dir", str(index_dir), "status", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert (data["documents"], data["pages"], data["model"]) == (2, 6, "all-MiniLM-L6-v2")
+    assert (data["documents"], data["pages"], data["model"]) == (2, 6, "all-MiniLM-L6-v2:int8")
     assert data["chunks"] > 5 and data["built_at"]
     report = next(source for source in data["sources"] if source["path"] == "report.pdf")
     assert (report["pages"], len(report["chars_per_page"]), report["empty_pages"]) == (5, 5, [])

@@ -24,7 +24,7 @@ def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: 
     assert build is not None
     manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))  # as on disk
     assert manifest["format_version"] == store.FORMAT_VERSION
-    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
+    assert manifest["model"] == {"name": "all-MiniLM-L6-v2:int8", "dimension": 384}
     assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40, "text": 3}
     report = next(d for d in manifest["documents"] if d["path"] == "report.pdf")
     assert report["sha256"] == sha256_file(golden_docs / "report.pdf")
@@ -52,8 +52,8 @@ def test_a_different_model_is_refused_with_the_rebuild_command(golden_assistant:
         Assistant(settings, embedder=embedder).ask("anything")
     index_dir = golden_assistant.settings.index_dir
     assert str(raised.value) == (
-        f"The index in {index_dir}/ was built with model 'all-MiniLM-L6-v2' but '{path}' is configured — "
-        f"rebuild with: assistant index --model {path} (or use --model all-MiniLM-L6-v2)"
+        f"The index in {index_dir}/ was built with model 'all-MiniLM-L6-v2:int8' but '{path}' is configured — "
+        f"rebuild with: assistant index --model {path} (or use --model all-MiniLM-L6-v2:int8)"
     )
 
 
