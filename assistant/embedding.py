@@ -1,8 +1,9 @@
 """Texts -> unit vectors with a sentence-transformers model. The only module importing sentence-transformers.
 
 A model of the bundled model's plain layout (mean_pooling.py) runs on onnxruntime instead
-(onnx_model.py), exported once from its own weights (onnx_export.py): the same vectors without
-importing torch, so a fresh command answers in a fraction of the time. Any other model goes through
+(onnx_model.py), exported once from its own weights (onnx_export.py): sentence-transformers' own
+vectors without importing torch, so a fresh command answers in a fraction of the time; with INT8
+after its name, its weights are quantised (the default for the bundled model). Any other model goes through
 sentence-transformers, which costs seconds to import; it is imported when such a model is first
 loaded, never at module import, so commands that embed nothing stay instant.
 """
@@ -170,5 +171,5 @@ def _load(path: str, requested: str, int8: bool) -> Model:
         raise ModelNotFoundError(
             f"Embedding model '{requested}' was not found on this machine (the assistant never downloads "
             "models) — give a local sentence-transformers folder with --model PATH, or leave --model out "
-            f"to use the bundled {DEFAULT_MODEL}"
+            f"to use the bundled {BUNDLED_MODEL}"
         ) from error
