@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from .onnx_export import MODEL_FILE, TOKENIZER_FILE
 
@@ -31,12 +33,14 @@ class OnnxModel:
         self._encoder = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self._encoder.enable_truncation(max_seq_length)  # counts the special tokens, as transformers does
         self._encoder.no_padding()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
-        options.log_severity_level = 3  # warnings about unused initialisers are not the user's business
-        self._session = onnxruntime.InferenceSession(
-            str(folder / model_file), options, providers=["CPUExecutionProvider"]
-        )
+        # Texts run side by side, one session per core on one thread each: 1.3-1.4x the texts a second
+        # of one session on two threads here (onnxruntime releases the GIL while it runs). Only the
+        # first session is made up front: a question embeds one text, and a fresh `assistant ask`
+        # should not pay for the others.
+        self._path = folder / model_file
+        self._sessions = [_session(self._path)]
+        self._pool: ThreadPoolExecutor | None = None
+        self._session = self._sessions[0]
         self._inputs = [i.name for i in self._session.get_inputs()]
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
         # The word pieces one text may hold before the model silently truncates it.
@@ -49,14 +53,36 @@ class OnnxModel:
         """One unit vector per text, each text run alone. Padding texts to a common length was no
         faster here (the padding is computed too), and alone a text's vector does not depend on the
         texts beside it: int8 models quantise activations with one scale per run."""
+        encoded = self._encoder.encode_batch([str(t).strip() for t in texts])
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, encoded in enumerate(self._encoder.encode_batch([str(t).strip() for t in texts])):
-            feed = {
-                "input_ids": np.array([encoded.ids], dtype=np.int64),
-                "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
-                "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
-            }
-            tokens = self._session.run(None, {name: feed[name] for name in self._inputs})[0][0]
-            pooled = tokens.mean(axis=0)  # one text, no padding: every token is under the mask
-            vectors[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        cores = os.cpu_count() or 1
+        if len(encoded) < 2 or cores < 2:
+            self._run(self._session, encoded, range(len(encoded)), vectors)
+            return vectors
+        if self._pool is None:  # the first batch of a build: the other sessions, once
+            self._sessions += [_session(self._path) for _ in range(cores - 1)]
+            self._pool = ThreadPoolExecutor(cores, thread_name_prefix="onnx")
+        shares = [(session, range(k, len(encoded), cores)) for k, session in enumerate(self._sessions)]
+        for running in [self._pool.submit(self._run, session, encoded, rows, vectors) for session, rows in shares]:
+            running.result()
         return vectors
+
+    def _run(
+        self, session: onnxruntime.InferenceSession, encoded: list[Encoding], rows: range, out: np.ndarray
+    ) -> None:
+        for row in rows:
+            feed = {
+                "input_ids": np.array([encoded[row].ids], dtype=np.int64),
+                "attention_mask": np.array([encoded[row].attention_mask], dtype=np.int64),
+                "token_type_ids": np.array([encoded[row].type_ids], dtype=np.int64),
+            }
+            tokens = session.run(None, {name: feed[name] for name in self._inputs})[0][0]
+            pooled = tokens.mean(axis=0)  # one text, no padding: every token is under the mask
+            out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
+
+def _session(path: Path) -> Any:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.log_severity_level = 3  # warnings about unused initialisers are not the user's business
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
