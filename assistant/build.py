@@ -26,7 +26,6 @@ from .chunking import CONTEXT_TOKENS, chunk_document
 from .config import Settings
 from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError
-from .ingest import PDF_SUFFIXES
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, SkippedFile, mismatch
@@ -229,7 +228,7 @@ def _read(plan: _Plan, docs_dir: Path, progress: BuildProgress | None) -> list[D
     """Read the files the plan names, kept in its order; one that cannot be read fails, and the rest
     goes on. Two PDFs or more are read by a process per core (read_worker.py): pypdf is pure Python."""
     sources = list(plan.to_read)
-    workers = min(os.cpu_count() or 1, sum(s.path.suffix.lower() in PDF_SUFFIXES for s in sources))
+    workers = min(os.cpu_count() or 1, sum(s.path.suffix.lower() in ingest.PDF_SUFFIXES for s in sources))
     if workers >= 2:
         read = read_worker.read_all([(s.path, s.name, s.size) for s in sources], workers)
     else:

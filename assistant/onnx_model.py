@@ -26,7 +26,6 @@ class OnnxModel:
     """The model in `folder` (an export of onnx_export.py): MODEL_FILE, or `model_file` beside it."""
 
     def __init__(self, folder: Path, max_seq_length: int, model_file: str = MODEL_FILE) -> None:
-        self.max_seq_length = max_seq_length
         self._counter = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self._counter.no_truncation()
         self._counter.no_padding()
@@ -40,9 +39,8 @@ class OnnxModel:
         self._path = folder / model_file
         self._sessions = [_session(self._path)]
         self._pool: ThreadPoolExecutor | None = None
-        self._session = self._sessions[0]
-        self._inputs = [i.name for i in self._session.get_inputs()]
-        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+        self._inputs = [i.name for i in self._sessions[0].get_inputs()]
+        self.dimension = int(self._sessions[0].get_outputs()[0].shape[-1])
         # The word pieces one text may hold before the model silently truncates it.
         self.max_tokens = max_seq_length - self._counter.num_special_tokens_to_add(False)
 
@@ -57,7 +55,7 @@ class OnnxModel:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         cores = os.cpu_count() or 1
         if len(encoded) < 2 or cores < 2:
-            self._run(self._session, encoded, range(len(encoded)), vectors)
+            self._run(self._sessions[0], encoded, range(len(encoded)), vectors)
             return vectors
         if self._pool is None:  # the first batch of a build: the other sessions, once
             self._sessions += [_session(self._path) for _ in range(cores - 1)]

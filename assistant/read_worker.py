@@ -53,7 +53,7 @@ def read_all(files: Sequence[tuple[Path, str, int]], workers: int) -> Iterator[t
                     raise item
                 yield item
     finally:
-        for child, _thread in children:
+        for child in children:
             if child.poll() is None:
                 child.kill()
             child.wait()
@@ -61,7 +61,7 @@ def read_all(files: Sequence[tuple[Path, str, int]], workers: int) -> Iterator[t
 
 def _start(
     jobs: list[tuple[Path, str]], results: Queue[tuple[str, Result] | BaseException | None]
-) -> tuple[subprocess.Popen[bytes], threading.Thread]:
+) -> subprocess.Popen[bytes]:
     errors = tempfile.TemporaryFile()  # a file, not a pipe: what it writes there never blocks it
     child = subprocess.Popen(
         [sys.executable, "-m", "assistant.read_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
@@ -87,9 +87,8 @@ def _start(
         finally:
             errors.close()
 
-    thread = threading.Thread(target=drain, name="read worker", daemon=True)
-    thread.start()
-    return child, thread
+    threading.Thread(target=drain, name="read worker", daemon=True).start()
+    return child
 
 
 def main() -> None:
