@@ -19,6 +19,16 @@ def test_vectors_are_unit_length_and_keep_the_input_order(embedder: Embedder) ->
         assert float(batch[i] @ embedder.embed_query(text)) > 0.999
 
 
+def test_a_text_given_twice_is_encoded_once_and_keeps_both_rows(embedder: Embedder) -> None:
+    texts = ["(In millions)", "Net sales increased 9% compared with the prior year.", "(In millions)", "2023"]
+    before = embedder.texts_embedded
+    vectors = embedder.embed_texts(texts)
+    assert embedder.texts_embedded - before == 3
+    assert vectors.shape == (4, 384) and np.array_equal(vectors[0], vectors[2])
+    alone = np.stack([embedder.embed_query(text) for text in texts])
+    assert np.allclose(vectors, alone, atol=1e-6)  # each where it was given, as if embedded alone
+
+
 def test_tokens_are_counted_with_the_model_tokenizer(embedder: Embedder) -> None:
     """'hello world' is two word pieces for BERT's uncased vocabulary; 'unbelievable' one."""
     assert embedder.count_tokens(["hello world", "unbelievable", ""]) == [2, 1, 0]
