@@ -408,3 +408,21 @@ def test_file_routes_serve_the_indexed_documents_and_nothing_else(site: tuple[st
             assert b"root:x:0:0" not in body and secret.encode() not in body, path
             assert b"[build-system]" not in body, path
             assert status >= 400, (path, status)
+
+
+def test_gradio_comes_without_its_stub_writer_and_its_components_still_work() -> None:
+    """The web package has Gradio skip rewriting its .pyi stubs at import (web/gradio_import.py),
+    half of the start; the components are the same (the browser tests above drive them)."""
+    code = (
+        "import gradio as gr, gradio.component_meta as meta\n"
+        "from assistant.web import gradio_import\n"
+        "assert meta.create_or_modify_pyi is gradio_import._write_no_stub, meta.create_or_modify_pyi\n"
+        "assert not any(isinstance(f, gradio_import._StubWriterSkipper) for f in __import__('sys').meta_path)\n"
+        "with gr.Blocks() as demo:\n"
+        "    box = gr.Textbox()\n"
+        "    box.submit(lambda text: text, box, box)\n"
+        "print(len(demo.fns))\n"
+    )
+    prelude = "import assistant.web.chat\n"
+    result = subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "1", result.stderr[-2000:]
