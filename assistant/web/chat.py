@@ -78,9 +78,7 @@ def _register_api(handlers: ChatHandlers) -> None:
 
 
 def launch(assistant: Assistant, host: str, port: int, auth: list[tuple[str, str]] | None) -> None:
-    demo = create_app(assistant)
-    # Several people may ask at once; the model and index are shared, so answers run in threads.
-    demo.queue(default_concurrency_limit=8)
+    demo = create_app(assistant)  # answering up to 8 questions at once (web/__init__.py)
     demo.launch(
         server_name=host,
         server_port=port,
