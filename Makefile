@@ -62,7 +62,7 @@ bench: $(STAMP) $(COMPARE_STAMP)
 	$(BIN)/python bench/build_and_search.py ../shared/eval/docugami-sec10q/docs
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/fresh_commands.py
-	$(COMPARE_VENV)/bin/python bench/compare_langchain.py ../shared/eval/docugami-sec10q/docs
+	$(COMPARE_VENV)/bin/python bench/compare_langchain.py ../shared/eval/docugami-sec10q/docs --rounds 2
 
 # LangChain's packages want an older huggingface_hub than the product's stack: they get a venv of their
 # own (the same editable project, plus the compare extra), used by bench/compare_langchain.py only.
