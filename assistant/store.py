@@ -83,11 +83,12 @@ class StoredIndex:
     faiss_index: Any  # faiss.IndexFlatIP over the chunks' unit vectors
     lexical: Lexical
     document_lexical: Lexical | None  # None for a build of format 2 (index/README.md), until rebuilt
-    sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order
+    sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order (memory-mapped)
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
 
     def sentence_vectors(self, row: int) -> np.ndarray:
-        matrix: np.ndarray = self.sentence_matrix[self.sentence_starts[row] : self.sentence_starts[row + 1]]
+        # A plain array over the mapped rows (no copy), not an np.memmap that results would inherit.
+        matrix: np.ndarray = np.asarray(self.sentence_matrix[self.sentence_starts[row] : self.sentence_starts[row + 1]])
         return matrix
 
     def embedded(self, rows: Sequence[int]) -> Embedded:
@@ -192,7 +193,9 @@ def load(index_dir: Path) -> StoredIndex:
     try:
         faiss_index = faiss.read_index(str(build / VECTORS))
         chunks = [_chunk(row) for row in _read_jsonl(build / CHUNKS)]
-        sentence_matrix = np.load(build / SENTENCE_VECTORS, allow_pickle=False)
+        # Memory-mapped, not read whole: the sentence vectors are two thirds of a library's bytes
+        # (bench/library.py), and a question reads the rows of its few top passages.
+        sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
         pages: dict[str, list[Page]] = {}
         for row in _read_jsonl(build / PAGES):
             document = row.pop("document")

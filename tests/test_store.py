@@ -4,6 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
@@ -16,6 +17,15 @@ def test_build_save_load_gives_the_same_answer(golden_assistant: Assistant, embe
     before = golden_assistant.ask(question)
     reloaded = Assistant(golden_assistant.settings, embedder=embedder)
     assert reloaded.ask(question) == before
+
+
+def test_sentence_vectors_are_memory_mapped_not_read_whole(golden_assistant: Assistant) -> None:
+    stored = store.load(golden_assistant.settings.index_dir)
+    assert isinstance(stored.sentence_matrix, np.memmap) and len(stored.sentence_matrix) > 0
+    row = next(i for i, c in enumerate(stored.chunks) if c.sentences)
+    vectors = stored.sentence_vectors(row)
+    assert type(vectors) is np.ndarray and vectors.shape == (len(stored.chunks[row].sentences), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
 def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: Path) -> None:
