@@ -11,7 +11,7 @@ from .gradio_import import skip_stub_writer
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 # Several people may ask at once; the model and index are shared, so answers run in threads, up to 8
 # at a time for each of the chat's events. Set here rather than by `Blocks.queue()`, which would build
-# Gradio's web app a fourth time at each start (about 0.15 s); the environment's own value wins.
+# Gradio's web app a fourth time at each start (about 0.1 s); the environment's own value wins.
 os.environ.setdefault("GRADIO_DEFAULT_CONCURRENCY_LIMIT", "8")
 # Gradio's import without rewriting its type stubs: half of the time to the first answer (gradio_import.py).
 skip_stub_writer()
