@@ -3,6 +3,7 @@ In every case the previous index keeps answering as before, or the damage is nam
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -91,7 +92,11 @@ def small_disk() -> Iterator[Path]:
     try:
         yield mount_point
     finally:
-        subprocess.run(["umount", str(mount_point)], check=False)
+        # The test's indexes are memory-mapped (store.py): the maps go with their last reference,
+        # which an exception's traceback cycle can hold until the collector runs; a mapped file
+        # keeps the tmpfs busy.
+        gc.collect()
+        subprocess.run(["umount", str(mount_point)], check=True, capture_output=True)
         mount_point.rmdir()
 
 
