@@ -9,6 +9,8 @@ Layout of index_dir (also in index/README.md):
         vectors.faiss   inner-product index; FAISS id i is row i of chunks.jsonl
         sentences.npy   a vector per sentence of every chunk, in chunk order, then sentence order
         chunks.jsonl    the chunk table
+        chunk-rows.npy  for each chunk: where its row starts in chunks.jsonl and its first row in
+                        sentences.npy (one more entry: the ends); a large table is read row by row
         pages.jsonl     cleaned page texts, which every citation offset refers to
         bm25/           the lexical index over the same rows
         bm25-documents/ BM25 over document profiles (name, title, first page; row i = i-th document
@@ -34,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from . import chunk_table
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
@@ -46,11 +49,15 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 SENTENCE_VECTORS = "sentences.npy"
 CHUNKS = "chunks.jsonl"
+CHUNK_ROWS = "chunk-rows.npy"
 PAGES = "pages.jsonl"
 BM25_DIR = "bm25"
 DOCUMENT_BM25_DIR = "bm25-documents"
 _BUILD_NAME = re.compile(r"build-[0-9T]+-[0-9a-f]+")
 BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened it just before a swap
+# Below this many chunks the whole table is parsed at load (under 1 s), as before: a small index keeps
+# its speed. Above it, rows are parsed when a search reads them (chunk_table.py).
+PARSE_ALL_BELOW = 20_000
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,7 @@ class StoredIndex:
 
     directory: Path
     manifest: Manifest
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]  # a list, or for a large index a ChunkTable read row by row
     pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
     faiss_index: Any  # faiss.IndexFlatIP over the chunks' unit vectors
     lexical: Lexical
@@ -192,7 +199,7 @@ def load(index_dir: Path) -> StoredIndex:
     _verify_files(build, manifest, index_dir)
     try:
         faiss_index = faiss.read_index(str(build / VECTORS))
-        chunks = [_chunk(row) for row in _read_jsonl(build / CHUNKS)]
+        chunks, sentence_starts = _chunk_table(build, index_dir, manifest)
         # Memory-mapped, not read whole: the sentence vectors are two thirds of a library's bytes
         # (bench/library.py), and a question reads the rows of its few top passages.
         sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
@@ -205,8 +212,6 @@ def load(index_dir: Path) -> StoredIndex:
         document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise _damaged(index_dir, str(error)) from error
-    counts = [len(c.sentences) if manifest.sentence_vectors else 0 for c in chunks]
-    sentence_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     if faiss_index.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
         raise IndexCorruptError(
             f"The index in {index_dir}/ is inconsistent ({faiss_index.ntotal} vectors for {len(chunks)} chunks) — "
@@ -225,10 +230,18 @@ def load(index_dir: Path) -> StoredIndex:
     )
 
 
-def _chunk(row: dict[str, Any]) -> Chunk:
-    row["sentences"] = tuple(tuple(span) for span in row["sentences"])
-    row["table_rows"] = tuple(row.get("table_rows", ()))
-    return Chunk(**row)
+def _chunk_table(build: Path, index_dir: Path, manifest: Manifest) -> tuple[Sequence[Chunk], np.ndarray]:
+    """The chunks, and the first sentence-vector row of each (one more entry: the end)."""
+    if not (build / CHUNK_ROWS).is_file():  # written before chunk-rows.npy existed
+        chunks = chunk_table.read_all(build / CHUNKS)
+        counts = [len(c.sentences) if manifest.sentence_vectors else 0 for c in chunks]
+        return chunks, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    rows = np.load(build / CHUNK_ROWS, allow_pickle=False)
+    if rows.ndim != 2 or len(rows) < 1 or int(rows[-1, 0]) != (build / CHUNKS).stat().st_size:
+        raise _damaged(index_dir, f"{build.name}/{CHUNK_ROWS} does not match {CHUNKS}")
+    if len(rows) - 1 < PARSE_ALL_BELOW:
+        return chunk_table.read_all(build / CHUNKS), rows[:, 1]
+    return chunk_table.ChunkTable(build / CHUNKS, rows[:, 0]), rows[:, 1]
 
 
 def _verify_files(build: Path, manifest: Manifest, index_dir: Path) -> None:
@@ -286,7 +299,9 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild) -
     sentences = [v for v in new.embedded.sentence_vectors if len(v)]
     matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
     np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
-    _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in new.embedded.chunks))
+    offsets = chunk_table.write(staging / CHUNKS, new.embedded.chunks)
+    starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
+    np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
     _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in new.pages.items() for page in ps))
     new.lexical.save(staging / BM25_DIR)
     new.document_lexical.save(staging / DOCUMENT_BM25_DIR)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
+from assistant.chunk_table import ChunkTable
 from assistant.embedding import Embedder
 from assistant.store import sha256_file
 
@@ -26,6 +27,42 @@ def test_sentence_vectors_are_memory_mapped_not_read_whole(golden_assistant: Ass
     vectors = stored.sentence_vectors(row)
     assert type(vectors) is np.ndarray and vectors.shape == (len(stored.chunks[row].sentences), 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_large_chunk_table_is_read_row_by_row_with_the_same_answers(
+    golden_assistant: Assistant, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "Who does the defense industry depend on for contracts?"
+    before = golden_assistant.ask(question)
+    eager = store.load(golden_assistant.settings.index_dir)
+    monkeypatch.setattr(store, "PARSE_ALL_BELOW", 0)  # as if the library were large
+    lazy = store.load(golden_assistant.settings.index_dir)
+    assert isinstance(lazy.chunks, ChunkTable) and isinstance(eager.chunks, list)
+    assert len(lazy.chunks) == len(eager.chunks) > 1 and list(lazy.chunks) == eager.chunks
+    assert lazy.chunks[-1] == eager.chunks[-1] and lazy.chunks[1:3] == eager.chunks[1:3]
+    with pytest.raises(IndexError):
+        lazy.chunks[len(eager.chunks)]
+    assert np.array_equal(lazy.sentence_starts, eager.sentence_starts)
+    assert Assistant(golden_assistant.settings, embedder=embedder).ask(question) == before
+
+
+def test_an_index_written_before_chunk_rows_existed_is_read_as_before(
+    golden_docs: Path, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(docs_dir=golden_docs, index_dir=tmp_path / "idx")
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "CHUNK_ROWS", "not-chunk-rows.npy")  # the writer of before, in effect
+        Assistant(settings, embedder=embedder).index()
+    build = store.current_build(settings.index_dir)
+    assert build is not None and not (build / store.CHUNK_ROWS).exists()
+    question = "Who does the defense industry depend on for contracts?"
+    old = store.load(settings.index_dir)
+    monkeypatch.setattr(store, "PARSE_ALL_BELOW", 0)  # still parsed whole: there are no offsets to go by
+    assert isinstance(store.load(settings.index_dir).chunks, list)
+    fresh = Assistant(Settings(docs_dir=golden_docs, index_dir=tmp_path / "fresh"), embedder=embedder)
+    fresh.index()
+    assert old.chunks == list(store.load(fresh.settings.index_dir).chunks)
+    assert Assistant(settings, embedder=embedder).ask(question).citations == fresh.ask(question).citations
 
 
 def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: Path) -> None:
