@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -223,7 +222,9 @@ def _seconds_since_process_start() -> float:
 
 
 def _peak_rss_mb() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    """VmHWM: getrusage's peak would count the parent's memory at the fork (Linux keeps it across exec)."""
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+    return round(int(line.split()[1]) / 1024)
 
 
 if __name__ == "__main__":
