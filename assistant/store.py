@@ -237,7 +237,7 @@ def _chunk_table(build: Path, index_dir: Path, manifest: Manifest) -> tuple[Sequ
         counts = [len(c.sentences) if manifest.sentence_vectors else 0 for c in chunks]
         return chunks, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     rows = np.load(build / CHUNK_ROWS, allow_pickle=False)
-    if rows.ndim != 2 or len(rows) < 1 or int(rows[-1, 0]) != (build / CHUNKS).stat().st_size:
+    if rows.shape[1:] != (2,) or len(rows) < 1 or int(rows[-1, 0]) != (build / CHUNKS).stat().st_size:
         raise _damaged(index_dir, f"{build.name}/{CHUNK_ROWS} does not match {CHUNKS}")
     if len(rows) - 1 < PARSE_ALL_BELOW:
         return chunk_table.read_all(build / CHUNKS), rows[:, 1]
