@@ -1,16 +1,16 @@
-"""The chunk table on disk: chunks.jsonl, one JSON row per chunk, and the byte offset where each row
-starts, so that a large library's table is read a row at a time, when a search needs that row.
+"""The chunk table read from disk: chunks.jsonl (one JSON row per chunk, written by store.py, which
+also keeps where each row starts), parsed whole, or for a large library a row at a time when a
+search needs that row.
 
-Parsing every row at load took 3.8 s of the 5.5 s it took to open 130,000 passages
-(bench/library.py), and a search reads a few hundred of them.
+At 130,000 passages, parsing every row was 3.8 s (profiled) of opening the index, and a search
+reads a few hundred rows (bench/library.py).
 """
 
 from __future__ import annotations
 
 import json
 import mmap
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, overload
@@ -20,15 +20,6 @@ import numpy as np
 from .types import Chunk
 
 PARSED_KEPT = 8192  # rows kept parsed: a search reads the same candidates several times
-
-
-def write(path: Path, chunks: Iterable[Chunk]) -> np.ndarray:
-    """Write the rows; returns the byte offset of each row's start, and the file's size after them."""
-    offsets = [0]
-    with open(path, "wb") as handle:
-        for chunk in chunks:
-            offsets.append(offsets[-1] + handle.write(json.dumps(asdict(chunk), ensure_ascii=False).encode() + b"\n"))
-    return np.array(offsets, dtype=np.int64)
 
 
 def read_all(path: Path) -> list[Chunk]:

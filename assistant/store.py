@@ -299,7 +299,7 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild) -
     sentences = [v for v in new.embedded.sentence_vectors if len(v)]
     matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
     np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
-    offsets = chunk_table.write(staging / CHUNKS, new.embedded.chunks)
+    offsets = _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in new.embedded.chunks))
     starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
     np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
     _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in new.pages.items() for page in ps))
@@ -362,10 +362,13 @@ def _page_row(document: str, page: Page) -> dict[str, Any]:
     return {"document": document, **row}
 
 
-def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | Any) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
+def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | Any) -> np.ndarray:
+    """One JSON row per line, UTF-8; returns the byte offset where each row starts, then the file's size."""
+    offsets = [0]
+    with open(path, "wb") as handle:
         for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            offsets.append(offsets[-1] + handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode()))
+    return np.array(offsets, dtype=np.int64)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

@@ -188,7 +188,7 @@ KILLER = textwrap.dedent(
                 handle.flush()
                 os.fsync(handle.fileno())
             die()
-        write_jsonl(path, rows)
+        return write_jsonl(path, rows)
 
     def atomic(path, text):
         if (moment, path.name) in {("before-manifest", store.MANIFEST), ("before-pointer", store.POINTER)}:
