@@ -56,14 +56,18 @@ class RandomVectors:
         return self._model.count_tokens(texts)
 
     def embed_texts(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        vectors = self._random.standard_normal((len(texts), self.dimension), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         self.texts_embedded += len(texts)
-        return vectors
+        return unit_vectors(self._random, len(texts), self.dimension)
 
     def embed_query(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embed_texts([text])[0]
         return vector
+
+
+def unit_vectors(random: np.random.Generator, count: int, dimension: int) -> np.ndarray:
+    vectors = random.standard_normal((count, dimension), dtype=np.float32)
+    normalised: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return normalised
 
 
 def abstracts() -> list[str]:
@@ -191,11 +195,8 @@ def probe(index_dir: Path, queries: int) -> dict[str, object]:
 def _recall_at_10(stored: store.StoredIndex, queries: int = 50) -> float:
     """The vector search's top 10 against an exact scan of every vector (after the RSS is read)."""
     vectors = stored.all_vectors()
-    rng = np.random.default_rng(2)
     found = 0
-    for _ in range(queries):
-        query = np.asarray(rng.standard_normal(vectors.shape[1]), dtype=np.float32)
-        query /= float(np.linalg.norm(query))
+    for query in unit_vectors(np.random.default_rng(2), queries, vectors.shape[1]):
         exact = set(np.argsort(-(vectors @ query))[:10].tolist())
         found += len(exact & {row for row, _ in stored.search_vectors(query, 10)})
     return round(found / (10 * queries), 3)
@@ -209,9 +210,8 @@ class _QueryVectors:
         self.dimension = dimension
 
     def embed_query(self, text: str) -> np.ndarray:
-        vector = self._random.standard_normal(self.dimension, dtype=np.float32)
-        normalised: np.ndarray = vector / np.linalg.norm(vector)
-        return normalised
+        vector: np.ndarray = unit_vectors(self._random, 1, self.dimension)[0]
+        return vector
 
 
 def _seconds_since_process_start() -> float:
