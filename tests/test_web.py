@@ -413,7 +413,7 @@ def test_file_routes_serve_the_indexed_documents_and_nothing_else(site: tuple[st
 
 def test_gradio_comes_without_its_stub_writer_and_answers_eight_at_once() -> None:
     """The web package has Gradio skip rewriting its .pyi stubs at import (web/gradio_import.py),
-    half of the start; the components are the same (the browser tests above drive them)."""
+    half of its import; the components are the same (the browser tests above drive them)."""
     code = (
         "import gradio as gr, gradio.component_meta as meta\n"
         "from assistant.web import gradio_import\n"

@@ -13,5 +13,5 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 # at a time for each of the chat's events. Set here rather than by `Blocks.queue()`, which would build
 # Gradio's web app a fourth time at each start (about 0.1 s); the environment's own value wins.
 os.environ.setdefault("GRADIO_DEFAULT_CONCURRENCY_LIMIT", "8")
-# Gradio's import without rewriting its type stubs: half of the time to the first answer (gradio_import.py).
+# Gradio's import without rewriting its type stubs: about half of its import time (gradio_import.py).
 skip_stub_writer()
