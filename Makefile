@@ -9,6 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.installed-llm
+MILVUS_STAMP := $(VENV)/.installed-milvus
 LLM_PORT ?= 8088
 COMPARE_VENV := .venv-compare
 COMPARE_STAMP := $(COMPARE_VENV)/.installed
@@ -23,7 +24,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 chat: $(STAMP)
 	$(BIN)/assistant serve
 
-test: $(STAMP) $(LLM_STAMP) lint
+test: $(STAMP) $(LLM_STAMP) $(MILVUS_STAMP) lint
 	$(BIN)/pytest
 
 # The web chat with answers written by SmolLM2-135M through llama.cpp's server on 127.0.0.1:$(LLM_PORT);
@@ -55,6 +56,11 @@ $(STAMP): pyproject.toml
 $(LLM_STAMP): $(STAMP)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --disable-pip-version-check -q -e '.[llm]'
 	touch $(LLM_STAMP)
+
+# The Milvus store's client and Milvus Lite (README, "Scaling out"): the tests run the store against it.
+$(MILVUS_STAMP): $(STAMP)
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[milvus]'
+	touch $(MILVUS_STAMP)
 
 # Speed (README "Speed"): the Docugami build with search and ask latency, the web chat's start and memory,
 # fresh `ask` and `search` processes, and the build beside LangChain's default pipeline.

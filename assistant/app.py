@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import answer as extractive
 from . import docs_folder, prompts, retrieve, store
 from .build import BuildProgress, BuildReport, build
-from .config import Settings
+from .config import LOCAL_STORE, Settings
 from .conversation import standalone_query
 from .embedding import model_id
 from .errors import ConfigError, DocumentError
@@ -44,6 +44,7 @@ class Status:
     built_at: str
     sources: tuple[dict[str, Any], ...]  # per document: path, title, pages, chunks, parse report
     skipped: tuple[dict[str, str], ...]  # files that could not be indexed: path, reason
+    store: str = LOCAL_STORE  # where the vectors are (Settings.store)
 
 
 class Assistant:
@@ -91,6 +92,7 @@ class Assistant:
                 for d in manifest.documents
             ),
             skipped=tuple({"path": s.path, "reason": s.reason} for s in manifest.skipped),
+            store=manifest.store,
         )
 
     def search(self, question: str, top_k: int | None = None) -> list[Hit]:
@@ -227,7 +229,9 @@ class Assistant:
     def _check(self, manifest: Manifest, sentence_vectors: bool | None = None) -> None:
         """IndexMismatchError when the index does not fit the settings (or lacks the sentence vectors
         that answers need)."""
-        found = mismatch(manifest, model_id(self.settings.model), self.settings.chunking, sentence_vectors)
+        found = mismatch(
+            manifest, model_id(self.settings.model), self.settings.chunking, sentence_vectors, self.settings.store
+        )
         if found is not None:
             raise found.error(self.settings.index_dir)
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import docs_folder, ingest, read_worker, store
 from .chunking import CONTEXT_TOKENS, chunk_document
-from .config import Settings
+from .config import LOCAL_STORE, Settings
 from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
@@ -57,6 +57,7 @@ class BuildReport:
     warnings: tuple[str, ...] = ()  # parse warnings of the files read in this build
     embedded: tuple[tuple[str, int], ...] = ()  # (document, chunks embedded in this build)
     full_rebuild_reason: str = ""  # why everything was rebuilt ("" for a first or incremental build)
+    moved: tuple[str, ...] = ()  # (from, to): the stores the kept vectors were copied between
     up_to_date: bool = False  # nothing changed: nothing was read, embedded or written
     documents: int = 0
     pages: int = 0
@@ -140,8 +141,9 @@ def build(
     with store.build_lock(index_dir):
         old, reason = _previous(settings, rebuild, sentence_vectors)
         plan = _plan(files, old)
-        if old is not None and _nothing_to_do(plan, old):
+        if old is not None and _nothing_to_do(plan, old, settings):
             return _up_to_date_report(plan, unsupported, old, started)
+        store.check_store(settings.store)  # a store that cannot be reached fails now, not after the embedding
         previous = None
         if plan.unchanged:
             try:
@@ -166,12 +168,18 @@ def build(
         warnings=tuple(w for d in documents for w in d.report.warnings),
         embedded=tuple(sorted(Counter(c.document for c in new.chunks).items())),
         full_rebuild_reason=reason,
+        moved=_moved(previous, settings),
         documents=len(manifest.documents),
         pages=manifest.pages,
         chunks=manifest.chunks,
         seconds=time.perf_counter() - started,
         timings=timings,
     )
+
+
+def _moved(previous: store.StoredIndex | None, settings: Settings) -> tuple[str, ...]:
+    before = previous.manifest.store if previous is not None else settings.store
+    return (before, settings.store) if before != settings.store else ()
 
 
 def _previous(settings: Settings, rebuild: bool, sentence_vectors: bool) -> tuple[Manifest | None, str]:
@@ -184,20 +192,20 @@ def _previous(settings: Settings, rebuild: bool, sentence_vectors: bool) -> tupl
         return None, ""
     if rebuild:
         return None, "--rebuild was asked for"
-    found = mismatch(old, model_id(settings.model), settings.chunking, sentence_vectors)
+    found = mismatch(old, model_id(settings.model), settings.chunking, sentence_vectors, settings.store)
     if found is not None and not found.reusable:
         return None, found.change
     return old, ""
 
 
-def _nothing_to_do(plan: _Plan, old: Manifest) -> bool:
+def _nothing_to_do(plan: _Plan, old: Manifest, settings: Settings) -> bool:
     """No file added, changed, removed or newly failed, and nothing derived from the chunks out of date:
     BM25 is rebuilt from the stored chunks by every build, so new BM25 settings or a new index format
-    need a write, not a re-embedding."""
+    need a write, not a re-embedding; so does a new store, which the vectors are copied to."""
     return (
         not (plan.changed or plan.added or plan.removed)
         and sorted(plan.failed) == sorted(s.path for s in old.skipped)
-        and (old.lexical, old.format_version) == (LEXICAL_SETTINGS, FORMAT_VERSION)
+        and (old.lexical, old.format_version, old.store) == (LEXICAL_SETTINGS, FORMAT_VERSION, settings.store)
     )
 
 
@@ -325,6 +333,7 @@ def _write(
         lexical=LEXICAL_SETTINGS,
         sentence_vectors=sentence_vectors,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        store=settings.store,
         documents=tuple(sorted(kept + read, key=lambda d: d.path)),
         skipped=tuple(
             SkippedFile(name, source.size, source.sha256, why) for name, (source, why) in sorted(plan.failed.items())
@@ -333,18 +342,20 @@ def _write(
     if progress:
         progress("writing", 0, 1)
     titles = {d.path: d.title for d in manifest.documents}
-    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *_lexical(merged.chunks, pages, titles)))
+    lexical = _lexical(merged.chunks, pages, titles, settings.store == LOCAL_STORE)
+    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *lexical))
     if progress:
         progress("writing", 1, 1)
     return manifest
 
 
 def _lexical(
-    chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]], titles: Mapping[str, str]
-) -> tuple[Lexical, Lexical]:
-    """BM25 over the chunks (row i = chunk i) and over document profiles (row i = i-th document of pages)."""
+    chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]], titles: Mapping[str, str], passages: bool
+) -> tuple[Lexical | None, Lexical]:
+    """BM25 over the chunks (row i = chunk i; unless `passages` is False: a Milvus store indexes them
+    itself) and over document profiles (row i = i-th document of pages; always here, one row a document)."""
     profiles = [document_profile(name, titles.get(name, ""), pages[name]) for name in pages]
-    return Lexical.build([c.search_text for c in chunks]), Lexical.build(profiles)
+    return (Lexical.build([c.search_text for c in chunks]) if passages else None), Lexical.build(profiles)
 
 
 def document_profile(name: str, title: str, pages: Sequence[Page]) -> str:
@@ -381,6 +392,8 @@ def describe(report: BuildReport) -> str:
     lines = []
     if report.full_rebuild_reason:
         lines.append(f"Full rebuild: {report.full_rebuild_reason}.")
+    if report.moved:
+        lines.append(f"Vectors copied from {report.moved[0]} to {report.moved[1]} (nothing embedded again).")
     embedded = dict(report.embedded)
     for label, names in (("added", report.added), ("changed", report.changed)):
         lines += [f"  {label:<10} {name} ({embedded.get(name, 0)} chunks)" for name in names]

@@ -23,7 +23,7 @@ from typing import Any, TypeAlias
 from .app import MODES as ANSWER_MODES
 from .app import Assistant
 from .build import describe
-from .config import ENV_VARS, LLM_ENV_VARS, Endpoint, Settings, read_secret_file
+from .config import ENV_VARS, LLM_ENV_VARS, LOCAL_STORE, Endpoint, Settings, read_secret_file
 from .errors import AssistantError, ConfigError
 from .retrieve import MODES
 from .types import (
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             index_dir=getattr(args, "index_dir", None),
             model=getattr(args, "model", None),
             max_upload_mb=getattr(args, "max_upload_mb", None),
+            store=getattr(args, "store", None),
             llm=Endpoint.from_env(
                 url=getattr(args, "llm_url", None),
                 model=getattr(args, "llm_model", None),
@@ -99,6 +100,13 @@ def _global_options() -> argparse.ArgumentParser:
             "model",
             "NAME_OR_PATH",
             "sentence-transformers model, ':int8' after it to quantise it (default: bundled all-MiniLM-L6-v2:int8)",
+        ),
+        (
+            "--store",
+            "store",
+            "STORE",
+            "where the vectors live: faiss (default, the index folder), a Milvus URI http://HOST:19530 "
+            "(token: env ASSISTANT_MILVUS_TOKEN), or a Milvus Lite file PATH.db",
         ),
     ):
         env = ENV_VARS["docs_dir" if dest == "docs" else dest]
@@ -340,6 +348,8 @@ def _status(assistant: Assistant, args: argparse.Namespace) -> int:
         return 0
     print(f"Index {status.index_dir}/ — built {status.built_at} with {status.model}")
     print(f"{status.documents} documents, {status.pages} pages, {status.chunks} chunks")
+    if status.store != LOCAL_STORE:
+        print(f"Vectors and passage BM25 in Milvus: {status.store}")
     for source in status.sources:
         print(f"  {source['path']}: {source['pages']} pages, {source['chunks']} chunks")
         for warning in source["warnings"]:

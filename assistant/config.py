@@ -26,7 +26,12 @@ ENV_VARS = {
     "model": "ASSISTANT_MODEL",
     "max_upload_mb": "ASSISTANT_MAX_UPLOAD_MB",
     "prompts_dir": "ASSISTANT_PROMPTS",
+    "store": "ASSISTANT_STORE",
 }
+# Where the vectors and the passages' BM25 live (Settings.store): this machine's index folder, or Milvus.
+LOCAL_STORE = "faiss"
+# A Milvus server that needs a login reads its token from here (never from a command line, never logged).
+MILVUS_TOKEN_VAR = "ASSISTANT_MILVUS_TOKEN"
 # The language model that writes answers (Endpoint's fields). The API key is read from
 # ASSISTANT_LLM_API_KEY, or from the private file named by ASSISTANT_LLM_KEY_FILE.
 LLM_ENV_VARS = {
@@ -137,6 +142,12 @@ class Settings:
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
     # The model that writes answers, when one is configured (else answers are quoted only).
     llm: Endpoint = Endpoint()
+    # Where the passages' vectors, the sentence vectors and the passages' BM25 live: "faiss", files in
+    # index_dir (the default); a Milvus server's URI, http://HOST:19530 (its token from
+    # ASSISTANT_MILVUS_TOKEN); or a Milvus Lite file, a path ending in .db (made absolute here, so the
+    # manifest names the same file from any folder). Chunks, pages and the manifest stay in index_dir
+    # either way, so a citation means the same whichever store answered (milvus_store.py).
+    store: str = LOCAL_STORE
 
     @classmethod
     def from_env(cls, llm: Endpoint | None = None, **overrides: Any) -> Settings:
@@ -152,6 +163,8 @@ class Settings:
                 values[name] = Path(values[name])
         if "max_upload_mb" in values:
             values["max_upload_mb"] = _whole_number(values["max_upload_mb"], ENV_VARS["max_upload_mb"])
+        if "store" in values:
+            values["store"] = store_location(str(values["store"]))
         return replace(cls(), **values)
 
     @property
@@ -159,6 +172,19 @@ class Settings:
         """The settings that shape chunks, and the version of the text they are cut from: changing any
         of them forces a full rebuild."""
         return {"chunk_tokens": self.chunk_tokens, "overlap_tokens": self.overlap_tokens, "text": TEXT_VERSION}
+
+
+def store_location(value: str) -> str:
+    """The store setting in the one form the manifest records it in."""
+    value = value.strip()
+    if value == LOCAL_STORE or value.startswith(("http://", "https://")):
+        return value.rstrip("/")
+    if value.endswith(".db"):
+        return str(Path(value).expanduser().resolve())
+    raise ConfigError(
+        f"{ENV_VARS['store']} (--store) must be {LOCAL_STORE!r}, a Milvus URI such as http://127.0.0.1:19530, "
+        f"or a Milvus Lite file ending in .db, got {value!r}"
+    )
 
 
 def _whole_number(value: Any, where: str) -> int:

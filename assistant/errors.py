@@ -8,6 +8,7 @@
      ├── IndexCorruptError      an index file is damaged or incomplete
      ├── IndexWriteError        a new index could not be written (disk full, permissions); the old one stays
      ├── BuildLockedError       another build holds the index lock
+     ├── StoreUnavailableError  the Milvus store cannot be reached or refused a request; the local index stays
      ├── QuestionError          the question cannot be searched (empty, or too long)
      ├── ConfigError            an option or setting has a value that cannot work (a prompt template too)
  ├── GenerationError        the language model could not write an answer; the answer is quoted instead
@@ -52,6 +53,10 @@ class IndexWriteError(AssistantError):
 
 
 class BuildLockedError(AssistantError):
+    pass
+
+
+class StoreUnavailableError(AssistantError):
     pass
 
 

@@ -38,6 +38,12 @@ def terms(texts: Sequence[str]) -> list[set[str]]:
     return [set(tokens) for tokens in _tokenize(texts, return_ids=False)]
 
 
+def term_text(texts: Sequence[str]) -> list[str]:
+    """Each text as its BM25 terms joined by spaces: what a Milvus store indexes and is asked (its
+    analyzer splits them apart again), so both stores score the same terms (milvus_store.py)."""
+    return [" ".join(tokens) for tokens in _tokenize(texts, return_ids=False)]
+
+
 def _tokenize(texts: Sequence[str], return_ids: bool) -> Any:
     import bm25s
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import LOCAL_STORE
 from .errors import IndexMismatchError
 from .types import ParseReport
 
@@ -70,6 +71,9 @@ class Manifest:
     skipped: tuple[SkippedFile, ...]  # sorted by path
     format_version: int = FORMAT_VERSION
     files: Mapping[str, StoredFile] = field(default_factory=dict)  # filled in by store.write
+    # Where the vectors and the passages' BM25 are (Settings.store). Written only when it is not the
+    # index folder, so a local build's manifest reads as before to every version.
+    store: str = LOCAL_STORE
 
     @property
     def pages(self) -> int:
@@ -92,6 +96,8 @@ class Manifest:
             "format_version": self.format_version,
             "files": {name: {"size": f.size, "sha256": f.sha256} for name, f in self.files.items()},
         }
+        if self.store != LOCAL_STORE:
+            data["store"] = self.store
         data["checksum"] = _checksum(data)
         return data
 
@@ -115,6 +121,7 @@ class Manifest:
                 skipped=tuple(SkippedFile(s["path"], s["size"], s["sha256"], s["reason"]) for s in data["skipped"]),
                 format_version=int(data["format_version"]),
                 files={name: StoredFile(f["size"], f["sha256"]) for name, f in data.get("files", {}).items()},
+                store=str(data.get("store", LOCAL_STORE)),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"cannot be read ({type(error).__name__}: {error})") from error
@@ -176,10 +183,15 @@ class Mismatch:
 
 
 def mismatch(
-    manifest: Manifest, model: str, chunking: Mapping[str, int], sentence_vectors: bool | None = None
+    manifest: Manifest,
+    model: str,
+    chunking: Mapping[str, int],
+    sentence_vectors: bool | None = None,
+    store: str | None = None,
 ) -> Mismatch | None:
     """The one check of whether a build can serve the configured model and chunking (and, unless
-    `sentence_vectors` is None, has or lacks sentence vectors as asked); None when it can."""
+    `sentence_vectors` is None, has or lacks sentence vectors as asked; unless `store` is None, keeps
+    its vectors in that store); None when it can."""
     found, rebuild = manifest.format_version, "rebuild with: assistant index --rebuild"
     if found not in REUSABLE_FORMATS:
         return Mismatch(
@@ -207,6 +219,14 @@ def mismatch(
                 "rebuild it with: assistant index --rebuild",
             )
         return Mismatch("a search-only index was asked for", "holds sentence vectors, not a search-only index", rebuild)
+    if store is not None and manifest.store != store:
+        return Mismatch(
+            f"the store changed ({manifest.store} -> {store})",
+            f"keeps its vectors in {manifest.store} but --store {store} is configured",
+            f"move them with: assistant index --store {store} (nothing is embedded again), "
+            f"or use --store {manifest.store}",
+            reusable=True,
+        )
     if found != FORMAT_VERSION:
         return Mismatch(
             f"the index format changed ({found} -> {FORMAT_VERSION})",

@@ -97,7 +97,7 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
         raise ConfigError(f"Unknown retrieval {mode!r} — use one of: {', '.join(MODES)}")
     words = for_search(question)
     dense = stored.search_vectors(query_vector, depth) if mode != "lexical" else []
-    lexical = stored.lexical.search(words, depth) if mode != "dense" else []
+    lexical = stored.search_lexical(words, depth) if mode != "dense" else []
     if mode == "hybrid":
         # Dense scores for every candidate: a passage only BM25 found gets its own cosine (below every
         # passage in `dense`, which is exact), and may rise by its table rows (with_rows); the fusion
@@ -144,14 +144,12 @@ def _best_rows(
     """Row -> cosine of its best table row, for the candidates either retriever found that hold rows
     (a passage only BM25 found can rise by its row too)."""
     candidates = dict.fromkeys([row for row, _ in dense] + [row for row, _ in lexical])
+    with_tables = [row for row in candidates if stored.chunks[row].table_rows]
     best: dict[int, float] = {}
-    for row in candidates:
-        table_rows = stored.chunks[row].table_rows
-        if not table_rows:
-            continue
-        vectors = stored.sentence_vectors(row)
+    # One read for all of them: from a Milvus store, one request rather than one per passage.
+    for row, vectors in zip(with_tables, stored.backend.sentence_vectors(with_tables), strict=True):
         if len(vectors):  # an index built without sentence vectors has none
-            best[row] = float((vectors[list(table_rows)] @ query_vector).max())
+            best[row] = float((vectors[list(stored.chunks[row].table_rows)] @ query_vector).max())
     return best
 
 

@@ -1,5 +1,6 @@
 """The index on disk: vectors (FAISS), chunk and page tables, BM25, and a manifest that describes them.
-The only module importing faiss.
+The only module importing faiss. With a Milvus store (Settings.store), the vectors and the passages'
+BM25 are in Milvus instead (milvus_store.py) and the build folder holds the rest.
 
 Layout of index_dir (also in index/README.md):
     CURRENT             name of the live build folder; replaced atomically, so readers see a whole build
@@ -15,6 +16,8 @@ Layout of index_dir (also in index/README.md):
         bm25/           the lexical index over the same rows
         bm25-documents/ BM25 over document profiles (name, title, first page; row i = i-th document
                         of pages.jsonl), to favour passages of the document a question names
+    A build whose vectors are in Milvus has no vectors.faiss, sentences.npy or bm25/: its collections
+    are named after the build folder, and pruning the folder drops them.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from . import chunk_table
-from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError
+from .config import LOCAL_STORE
+from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
 from .manifest import Manifest, StoredFile
@@ -79,6 +83,52 @@ class Embedded:
         return Embedded([chunks[i] for i in order], vectors[order], [sentence_vectors[i] for i in order])
 
 
+class Vectors(Protocol):
+    """Where a build's vectors and its passages' BM25 are searched: this folder (LocalVectors) or
+    Milvus (milvus_store.MilvusVectors). Rows are chunk rows."""
+
+    def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+        """(row, inner product) of the top_k passages, best first: exact."""
+
+    def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
+        """(row, BM25 score) pairs, best first; passages sharing no term with the words are left out."""
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        """The passages' vectors, one row each."""
+
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        """For each row, the vectors of its chunk's sentences."""
+
+
+@dataclass(frozen=True)
+class LocalVectors:
+    faiss_index: Any  # faiss.IndexFlatIP over the chunks' unit vectors
+    lexical: Lexical
+    sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order (memory-mapped)
+    sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
+
+    def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+        top_k = min(top_k, self.faiss_index.ntotal)
+        if top_k <= 0:
+            return []
+        scores, rows = self.faiss_index.search(query.reshape(1, -1).astype(np.float32), top_k)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+    def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
+        return self.lexical.search(words, top_k)
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        if not len(rows):
+            return np.zeros((0, self.faiss_index.d), dtype=np.float32)
+        vectors: np.ndarray = self.faiss_index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return vectors
+
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        # Plain arrays over the mapped rows (no copy), not np.memmaps that results would inherit.
+        starts = self.sentence_starts
+        return [np.asarray(self.sentence_matrix[starts[r] : starts[r + 1]]) for r in rows]
+
+
 @dataclass
 class StoredIndex:
     """A loaded build. Row i of `chunks` is FAISS id i and BM25 row i."""
@@ -87,45 +137,36 @@ class StoredIndex:
     manifest: Manifest
     chunks: Sequence[Chunk]  # a list, or for a large index a ChunkTable read row by row
     pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
-    faiss_index: Any  # faiss.IndexFlatIP over the chunks' unit vectors
-    lexical: Lexical
+    backend: Vectors  # the vectors and the passages' BM25: LocalVectors, or Milvus's
     document_lexical: Lexical | None  # None for a build of format 2 (index/README.md), until rebuilt
-    sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order (memory-mapped)
-    sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
 
     def sentence_vectors(self, row: int) -> np.ndarray:
-        # A plain array over the mapped rows (no copy), not an np.memmap that results would inherit.
-        matrix: np.ndarray = np.asarray(self.sentence_matrix[self.sentence_starts[row] : self.sentence_starts[row + 1]])
-        return matrix
+        return self.backend.sentence_vectors([row])[0]
 
     def embedded(self, rows: Sequence[int]) -> Embedded:
         """The stored chunks and vectors of the given rows, to carry into a new build."""
-        return Embedded(
-            [self.chunks[i] for i in rows],
-            self.all_vectors()[list(rows)],
-            [self.sentence_vectors(i) for i in rows],
-        )
+        dimension = self.manifest.dimension
+        vectors = self.backend.vectors(rows) if len(rows) else np.zeros((0, dimension), dtype=np.float32)
+        return Embedded([self.chunks[i] for i in rows], vectors, self.backend.sentence_vectors(rows))
 
     def page(self, document: str, number: int) -> Page:
         return self.pages[document][number - 1]
 
     def all_vectors(self) -> np.ndarray:
-        vectors: np.ndarray = self.faiss_index.reconstruct_n(0, self.faiss_index.ntotal)
-        return vectors
+        return self.backend.vectors(range(len(self.chunks)))
 
     def search_vectors(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
-        top_k = min(top_k, self.faiss_index.ntotal)
-        if top_k <= 0:
-            return []
-        scores, rows = self.faiss_index.search(query.reshape(1, -1).astype(np.float32), top_k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        return self.backend.search(query, min(top_k, len(self.chunks)))
+
+    def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
+        return self.backend.search_lexical(words, min(top_k, len(self.chunks)))
 
     def similarity(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
         """Cosine similarity of the (unit) query to the given rows."""
         if not rows:
             return np.zeros(0, dtype=np.float32)
-        stacked = np.stack([self.faiss_index.reconstruct(int(r)) for r in rows])
-        return stacked @ query.astype(np.float32)
+        similarities: np.ndarray = self.backend.vectors(rows) @ query.astype(np.float32)
+        return similarities
 
 
 @dataclass(frozen=True)
@@ -136,7 +177,7 @@ class NewBuild:
     manifest: Manifest
     embedded: Embedded
     pages: Mapping[str, Sequence[Page]]
-    lexical: Lexical
+    lexical: Lexical | None  # None when the manifest's store is Milvus, which indexes the passages itself
     document_lexical: Lexical
 
 
@@ -190,44 +231,52 @@ def _damaged(index_dir: Path, what: str) -> IndexCorruptError:
 
 
 def load(index_dir: Path) -> StoredIndex:
-    import faiss
-
     build = current_build(index_dir)
     if build is None:
         raise _missing(index_dir)
     manifest = _read_manifest(build, index_dir)
     _verify_files(build, manifest, index_dir)
+    backend: Vectors
     try:
-        faiss_index = faiss.read_index(str(build / VECTORS))
         chunks, sentence_starts = _chunk_table(build, index_dir, manifest)
-        # Memory-mapped, not read whole: the sentence vectors are two thirds of a library's bytes
-        # (bench/library.py), and a question reads the rows of its few top passages.
-        sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
         pages: dict[str, list[Page]] = {}
         for row in _read_jsonl(build / PAGES):
             document = row.pop("document")
             row["headings"] = tuple(Heading(offset, title) for offset, title in row["headings"])
             pages.setdefault(document, []).append(Page(**row))
-        lexical = Lexical.load(build / BM25_DIR)
         document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
+        if manifest.store == LOCAL_STORE:
+            backend, counts = _local_vectors(build, sentence_starts)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise _damaged(index_dir, str(error)) from error
-    if faiss_index.ntotal != len(chunks) or sentence_starts[-1] != len(sentence_matrix):
+    if manifest.store != LOCAL_STORE:
+        backend, counts = _milvus_vectors(manifest, build.name, sentence_starts)
+    if counts != (len(chunks), sentence_starts[-1]):
         raise IndexCorruptError(
-            f"The index in {index_dir}/ is inconsistent ({faiss_index.ntotal} vectors for {len(chunks)} chunks) — "
-            "rebuild it with: assistant index --rebuild"
+            f"The index in {index_dir}/ is inconsistent ({counts[0]} vectors and {counts[1]} sentence vectors for "
+            f"{len(chunks)} chunks and {sentence_starts[-1]} sentences) — rebuild it with: assistant index --rebuild"
         )
-    return StoredIndex(
-        build,
-        manifest,
-        chunks,
-        {d: tuple(p) for d, p in pages.items()},
-        faiss_index,
-        lexical,
-        document_lexical,
-        sentence_matrix,
-        sentence_starts,
-    )
+    return StoredIndex(build, manifest, chunks, {d: tuple(p) for d, p in pages.items()}, backend, document_lexical)
+
+
+def _local_vectors(build: Path, sentence_starts: np.ndarray) -> tuple[LocalVectors, tuple[int, int]]:
+    """The build folder's own vectors and BM25, and how many passage and sentence vectors it holds."""
+    import faiss
+
+    faiss_index = faiss.read_index(str(build / VECTORS))
+    # Memory-mapped, not read whole: the sentence vectors are two thirds of a library's bytes
+    # (bench/library.py), and a question reads the rows of its few top passages.
+    sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
+    backend = LocalVectors(faiss_index, Lexical.load(build / BM25_DIR), sentence_matrix, sentence_starts)
+    return backend, (faiss_index.ntotal, len(sentence_matrix))
+
+
+def _milvus_vectors(manifest: Manifest, build_id: str, starts: np.ndarray) -> tuple[Vectors, tuple[int, int]]:
+    from . import milvus_store
+
+    prefix, location = milvus_store.collection_prefix(build_id), manifest.store
+    backend = milvus_store.MilvusVectors(milvus_store.connect(location), location, prefix, manifest.dimension, starts)
+    return backend, backend.open()
 
 
 def _chunk_table(build: Path, index_dir: Path, manifest: Manifest) -> tuple[Sequence[Chunk], np.ndarray]:
@@ -256,27 +305,51 @@ def write(index_dir: Path, new: NewBuild) -> Path:
     """Write a complete build beside the live one, then make it live with one atomic rename.
 
     A crash at any point leaves CURRENT naming the previous, complete build. A failed write (disk
-    full, permissions) removes the partial build and raises IndexWriteError; the live build stays.
+    full, permissions, a Milvus store that went away) removes the partial build, and its collections,
+    and raises IndexWriteError or StoreUnavailableError; the live build stays.
     """
     build_id = time.strftime("build-%Y%m%dT%H%M%S", time.gmtime()) + f"-{secrets.token_hex(3)}"
     staging = index_dir / f".staging-{build_id}"
+    client = None if new.manifest.store == LOCAL_STORE else _milvus_client(new.manifest.store)
     try:
-        final = _write_build(index_dir, build_id, staging, new)
-    except OSError as error:
-        code = error.errno
-        if code is None and shutil.disk_usage(index_dir).free < 1 << 20:
+        final = _write_build(index_dir, build_id, staging, new, client)
+    except (OSError, StoreUnavailableError) as error:
+        code = error.errno if isinstance(error, OSError) else None
+        if isinstance(error, OSError) and code is None and shutil.disk_usage(index_dir).free < 1 << 20:
             code = errno.ENOSPC  # numpy reports a short write ("N requested and M written") without errno
         shutil.rmtree(staging, ignore_errors=True)  # frees the space a disk-full build took
         pointer = index_dir / POINTER
         if not pointer.exists() or pointer.read_text(encoding="utf-8", errors="replace").strip() != build_id:
             shutil.rmtree(index_dir / build_id, ignore_errors=True)  # renamed, but never made live
+            if client is not None:
+                _drop_collections(client, build_id)
+        if isinstance(error, StoreUnavailableError):
+            raise
         reason = os.strerror(code) if code else str(error)
         raise IndexWriteError(
             f"Could not write the new index in {index_dir}/ ({reason}) — the previous index is unchanged and "
             f"still answers; {_NEXT_STEP.get(code or 0, 'fix the cause')}, then run: assistant index"
         ) from error
-    _prune(index_dir, keep=build_id)
+    _prune(index_dir, keep=build_id, client=client)
     return final
+
+
+def check_store(location: str) -> None:
+    """StoreUnavailableError now when the configured store cannot be reached (the index folder always can)."""
+    if location != LOCAL_STORE:
+        _milvus_client(location)
+
+
+def _milvus_client(location: str) -> Any:
+    from . import milvus_store
+
+    return milvus_store.connect(location)
+
+
+def _drop_collections(client: Any, build_id: str) -> None:
+    from . import milvus_store
+
+    milvus_store.drop(client, milvus_store.collection_prefix(build_id))
 
 
 _NEXT_STEP = {
@@ -287,23 +360,31 @@ _NEXT_STEP = {
 }
 
 
-def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild) -> Path:
-    import faiss
-
+def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, client: Any) -> Path:
     staging.mkdir(parents=True)
-    vectors = new.embedded.vectors
-    faiss_index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        faiss_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(faiss_index, str(staging / VECTORS))
+    vectors = np.ascontiguousarray(new.embedded.vectors, dtype=np.float32)
     sentences = [v for v in new.embedded.sentence_vectors if len(v)]
     matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
-    np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
+    if client is None:
+        import faiss
+
+        faiss_index = faiss.IndexFlatIP(vectors.shape[1])
+        if len(vectors):
+            faiss_index.add(vectors)
+        faiss.write_index(faiss_index, str(staging / VECTORS))
+        np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
+        assert new.lexical is not None, "a local build writes its passages' BM25"
+        new.lexical.save(staging / BM25_DIR)
+    else:
+        from . import milvus_store
+
+        prefix = milvus_store.collection_prefix(build_id)
+        texts = [chunk.search_text for chunk in new.embedded.chunks]
+        milvus_store.write(client, new.manifest.store, prefix, vectors, matrix.astype(np.float32), texts)
     offsets = _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in new.embedded.chunks))
     starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
     np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
     _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in new.pages.items() for page in ps))
-    new.lexical.save(staging / BM25_DIR)
     new.document_lexical.save(staging / DOCUMENT_BM25_DIR)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     for path in files:
@@ -320,13 +401,17 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild) -
     return final
 
 
-def _prune(index_dir: Path, keep: str) -> None:
-    """Remove staging leftovers of killed builds and builds older than the previous one."""
+def _prune(index_dir: Path, keep: str, client: Any = None) -> None:
+    """Remove staging leftovers of killed builds and builds older than the previous one, with their
+    collections in the store being written to (a build whose vectors are in another store leaves
+    them there: that store may be gone, and is not ours to reach without being asked)."""
     builds = sorted((p for p in index_dir.glob("build-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
     old = [p for p in builds if p.name != keep][: max(0, len(builds) - BUILDS_KEPT)]
     for path in old + list(index_dir.glob(".staging-*")):
         if path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
+            if client is not None:
+                _drop_collections(client, path.name.removeprefix(".staging-"))
 
 
 @contextmanager

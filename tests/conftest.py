@@ -107,3 +107,21 @@ def summary_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     docs.mkdir()
     shutil.copy(BUNDLED_SUMMARY, docs / BUNDLED_SUMMARY.name)
     return docs
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URI of a real Milvus API (Milvus Lite's server, its own process, a free loopback port)."""
+    from .milvus_servers import start_milvus
+
+    server = start_milvus(tmp_path_factory.mktemp("milvus") / "data")
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["faiss", "milvus"])
+def store_setting(request: pytest.FixtureRequest) -> str:
+    """Each store in turn: the index folder's own FAISS and BM25, then a Milvus server."""
+    return "faiss" if request.param == "faiss" else str(request.getfixturevalue("milvus_server"))

@@ -51,7 +51,7 @@ def test_one_retriever_alone_keeps_its_own_order(golden_assistant: Assistant) ->
     dense = retrieve.search(stored, question, vector, top_k=4, candidates=50, mode="dense")
     lexical = retrieve.search(stored, question, vector, top_k=4, candidates=50, mode="lexical")
     # in each retriever's own order (contents pages and near-copies of better passages left out)
-    for hits, ranking in ((dense, stored.search_vectors(vector, 50)), (lexical, stored.lexical.search(question, 50))):
+    for hits, ranking in ((dense, stored.search_vectors(vector, 50)), (lexical, stored.search_lexical(question, 50))):
         rows = [h.row for h in hits]
         assert len(rows) >= 3 and rows == [row for row, _ in ranking if row in rows]
         assert [h.score for h in hits] == [score for row, score in ranking if row in rows]

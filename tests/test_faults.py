@@ -198,10 +198,10 @@ KILLER = textwrap.dedent(
             die()
         write_atomic(path, text)
 
-    def pruning(index_dir, keep):
+    def pruning(index_dir, keep, client=None):
         if moment == "before-prune":
             die()
-        prune(index_dir, keep)
+        prune(index_dir, keep, client)
 
     store._write_jsonl, store._write_atomic, store._prune = partial_jsonl, atomic, pruning
     sys.exit(cli.main(argv))

@@ -33,10 +33,10 @@ def _embedded(assistant: Assistant) -> int:
     return assistant.embedder.texts_embedded
 
 
-def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
+def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assistant], store_setting: str) -> None:
     docs = _docs(tmp_path, {"a.md": A, "b.md": B_OLD})
     pdfs.golden_report(docs / "c.pdf")
-    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant = make_assistant(docs, tmp_path / "idx", store=store_setting)
     first = assistant.index()
     assert first.added == ("a.md", "b.md", "c.pdf")
     old = assistant.stored_index()
@@ -75,9 +75,11 @@ def test_add_change_remove(tmp_path: Path, make_assistant: Callable[..., Assista
     assert all(c.document != "c.pdf" for c in assistant.ask("When was the union treaty signed?").citations)
 
 
-def test_no_change_rebuild_touches_nothing(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
+def test_no_change_rebuild_touches_nothing(
+    tmp_path: Path, make_assistant: Callable[..., Assistant], store_setting: str
+) -> None:
     docs = _docs(tmp_path, {"a.md": A})
-    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant = make_assistant(docs, tmp_path / "idx", store=store_setting)
     assistant.index()
     live = store.current_build(tmp_path / "idx")
     before = _embedded(assistant)

@@ -22,7 +22,8 @@ def test_build_save_load_gives_the_same_answer(golden_assistant: Assistant, embe
 
 def test_sentence_vectors_are_memory_mapped_not_read_whole(golden_assistant: Assistant) -> None:
     stored = store.load(golden_assistant.settings.index_dir)
-    assert isinstance(stored.sentence_matrix, np.memmap) and len(stored.sentence_matrix) > 0
+    assert isinstance(stored.backend, store.LocalVectors)
+    assert isinstance(stored.backend.sentence_matrix, np.memmap) and len(stored.backend.sentence_matrix) > 0
     row = next(i for i, c in enumerate(stored.chunks) if c.sentences)
     vectors = stored.sentence_vectors(row)
     assert type(vectors) is np.ndarray and vectors.shape == (len(stored.chunks[row].sentences), 384)
@@ -42,7 +43,8 @@ def test_a_large_chunk_table_is_read_row_by_row_with_the_same_answers(
     assert lazy.chunks[-1] == eager.chunks[-1] and lazy.chunks[1:3] == eager.chunks[1:3]
     with pytest.raises(IndexError):
         lazy.chunks[len(eager.chunks)]
-    assert np.array_equal(lazy.sentence_starts, eager.sentence_starts)
+    assert isinstance(lazy.backend, store.LocalVectors) and isinstance(eager.backend, store.LocalVectors)
+    assert np.array_equal(lazy.backend.sentence_starts, eager.backend.sentence_starts)
     assert Assistant(golden_assistant.settings, embedder=embedder).ask(question) == before
 
 
@@ -79,7 +81,7 @@ def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: 
     assert report["pages"] == 5
     stored = golden_assistant.stored_index()
     assert manifest["counts"] == {"documents": 2, "pages": 6, "chunks": len(stored.chunks)}
-    assert stored.faiss_index.ntotal == len(stored.chunks)
+    assert isinstance(stored.backend, store.LocalVectors) and stored.backend.faiss_index.ntotal == len(stored.chunks)
     # FAISS id i is chunk row i: the stored vector of row i is the embedding of chunk i's text
     row = len(stored.chunks) // 2
     assert (
