@@ -19,6 +19,7 @@ from .errors import (
     ModelNotFoundError,
     NoDocumentsError,
     QuestionError,
+    StoreUnavailableError,
 )
 from .types import Answer, AnswerSentence, Chunk, Citation, Document, Hit, Page, ParseReport
 
@@ -48,4 +49,5 @@ __all__ = [
     "QuestionError",
     "Settings",
     "Status",
+    "StoreUnavailableError",
 ]

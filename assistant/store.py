@@ -145,9 +145,7 @@ class StoredIndex:
 
     def embedded(self, rows: Sequence[int]) -> Embedded:
         """The stored chunks and vectors of the given rows, to carry into a new build."""
-        dimension = self.manifest.dimension
-        vectors = self.backend.vectors(rows) if len(rows) else np.zeros((0, dimension), dtype=np.float32)
-        return Embedded([self.chunks[i] for i in rows], vectors, self.backend.sentence_vectors(rows))
+        return Embedded([self.chunks[i] for i in rows], self.backend.vectors(rows), self.backend.sentence_vectors(rows))
 
     def page(self, document: str, number: int) -> Page:
         return self.pages[document][number - 1]

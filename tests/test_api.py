@@ -30,6 +30,7 @@ def test_public_names() -> None:
         "QuestionError",
         "Settings",
         "Status",
+        "StoreUnavailableError",
     ]
     for name in assistant.__all__:
         assert getattr(assistant, name)
