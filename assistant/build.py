@@ -314,7 +314,8 @@ def _write(
     progress: BuildProgress | None,
 ) -> Manifest:
     """Merge what was embedded now with what is kept from the live build, and write it as the new build."""
-    parts, pages = [new], {d.path: d.pages for d in documents}
+    parts = [new]
+    pages: dict[str, Sequence[Page]] = {d.path: d.pages for d in documents}
     kept: list[IndexedDocument] = []
     if previous is not None:
         keep = set(plan.unchanged)

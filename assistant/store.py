@@ -13,6 +13,8 @@ Layout of index_dir (also in index/README.md):
         chunk-rows.npy  for each chunk: where its row starts in chunks.jsonl and its first row in
                         sentences.npy (one more entry: the ends); a large table is read row by row
         pages.jsonl     cleaned page texts, which every citation offset refers to
+        page-rows.npy   where each page's row starts in pages.jsonl (one more entry: the end); a large
+                        table is read row by row
         bm25/           the lexical index over the same rows
         bm25-documents/ BM25 over document profiles (name, title, first page; row i = i-th document
                         of pages.jsonl), to favour passages of the document a question names
@@ -39,13 +41,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from . import chunk_table
+from . import chunk_table, page_table
 from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
 from .manifest import Manifest, StoredFile
-from .types import Chunk, Heading, Page
+from .types import Chunk, Page
 
 POINTER = "CURRENT"
 LOCK = ".lock"
@@ -55,6 +57,7 @@ SENTENCE_VECTORS = "sentences.npy"
 CHUNKS = "chunks.jsonl"
 CHUNK_ROWS = "chunk-rows.npy"
 PAGES = "pages.jsonl"
+PAGE_ROWS = "page-rows.npy"
 BM25_DIR = "bm25"
 DOCUMENT_BM25_DIR = "bm25-documents"
 _BUILD_NAME = re.compile(r"build-[0-9T]+-[0-9a-f]+")
@@ -136,7 +139,7 @@ class StoredIndex:
     directory: Path
     manifest: Manifest
     chunks: Sequence[Chunk]  # a list, or for a large index a ChunkTable read row by row
-    pages: dict[str, tuple[Page, ...]]  # document -> its pages, in order
+    pages: Mapping[str, Sequence[Page]]  # document -> its pages, in order (a PageTable for a large index)
     backend: Vectors  # the vectors and the passages' BM25: LocalVectors, or Milvus's
     document_lexical: Lexical | None  # None for a build of format 2 (index/README.md), until rebuilt
 
@@ -237,11 +240,7 @@ def load(index_dir: Path) -> StoredIndex:
     backend: Vectors
     try:
         chunks, sentence_starts = _chunk_table(build, index_dir, manifest)
-        pages: dict[str, list[Page]] = {}
-        for row in _read_jsonl(build / PAGES):
-            document = row.pop("document")
-            row["headings"] = tuple(Heading(offset, title) for offset, title in row["headings"])
-            pages.setdefault(document, []).append(Page(**row))
+        pages = _page_table(build, manifest, whole=isinstance(chunks, list))
         document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
         if manifest.store == LOCAL_STORE:
             backend, counts = _local_vectors(build, sentence_starts)
@@ -254,7 +253,7 @@ def load(index_dir: Path) -> StoredIndex:
             f"The index in {index_dir}/ is inconsistent ({counts[0]} vectors and {counts[1]} sentence vectors for "
             f"{len(chunks)} chunks and {sentence_starts[-1]} sentences) — rebuild it with: assistant index --rebuild"
         )
-    return StoredIndex(build, manifest, chunks, {d: tuple(p) for d, p in pages.items()}, backend, document_lexical)
+    return StoredIndex(build, manifest, chunks, pages, backend, document_lexical)
 
 
 def _local_vectors(build: Path, sentence_starts: np.ndarray) -> tuple[LocalVectors, tuple[int, int]]:
@@ -289,6 +288,18 @@ def _chunk_table(build: Path, index_dir: Path, manifest: Manifest) -> tuple[Sequ
     if len(rows) - 1 < PARSE_ALL_BELOW:
         return chunk_table.read_all(build / CHUNKS), rows[:, 1]
     return chunk_table.ChunkTable(build / CHUNKS, rows[:, 0]), rows[:, 1]
+
+
+def _page_table(build: Path, manifest: Manifest, whole: bool) -> Mapping[str, Sequence[Page]]:
+    """The pages, parsed now when the chunks were (a small index, or one written before page-rows.npy),
+    else read row by row: the manifest gives each document's page count, in the order of the rows."""
+    if whole or not (build / PAGE_ROWS).is_file():
+        return page_table.read_all(build / PAGES)
+    offsets = np.load(build / PAGE_ROWS, allow_pickle=False)
+    counts = {d.path: d.pages for d in manifest.documents}
+    if offsets.ndim != 1 or len(offsets) != sum(counts.values()) + 1:
+        raise ValueError(f"{PAGE_ROWS} does not match the manifest's page counts")
+    return page_table.PageTable(build / PAGES, offsets, counts)
 
 
 def _verify_files(build: Path, manifest: Manifest, index_dir: Path) -> None:
@@ -382,7 +393,8 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, c
     offsets = _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in new.embedded.chunks))
     starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
     np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
-    _write_jsonl(staging / PAGES, (_page_row(document, page) for document, ps in new.pages.items() for page in ps))
+    rows = (_page_row(document, page) for document, ps in new.pages.items() for page in ps)
+    np.save(staging / PAGE_ROWS, _write_jsonl(staging / PAGES, rows), allow_pickle=False)
     new.document_lexical.save(staging / DOCUMENT_BM25_DIR)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     for path in files:
@@ -452,12 +464,6 @@ def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | Any) -> np.ndarray
         for row in rows:
             offsets.append(offsets[-1] + handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode()))
     return np.array(offsets, dtype=np.int64)
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            yield json.loads(line)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
 from assistant.chunk_table import ChunkTable
+from assistant.page_table import PageTable
 from assistant.embedding import Embedder
 from assistant.store import sha256_file
 
@@ -45,6 +46,15 @@ def test_a_large_chunk_table_is_read_row_by_row_with_the_same_answers(
         lazy.chunks[len(eager.chunks)]
     assert isinstance(lazy.backend, store.LocalVectors) and isinstance(eager.backend, store.LocalVectors)
     assert np.array_equal(lazy.backend.sentence_starts, eager.backend.sentence_starts)
+    # the pages too: the same documents in the same order, each page the same
+    assert isinstance(lazy.pages, PageTable) and isinstance(eager.pages, dict)
+    assert list(lazy.pages) == list(eager.pages) and len(eager.pages) == 2
+    for document, pages in eager.pages.items():
+        assert list(lazy.pages[document]) == list(pages) and len(lazy.pages[document]) == len(pages)
+        assert lazy.pages[document][-1] == pages[-1] and lazy.pages[document][1:3] == list(pages[1:3])
+        with pytest.raises(IndexError):
+            lazy.pages[document][len(pages)]
+    assert lazy.page("report.pdf", 4) == eager.page("report.pdf", 4)
     assert Assistant(golden_assistant.settings, embedder=embedder).ask(question) == before
 
 
@@ -54,13 +64,15 @@ def test_an_index_written_before_chunk_rows_existed_is_read_as_before(
     settings = Settings(docs_dir=golden_docs, index_dir=tmp_path / "idx")
     with monkeypatch.context() as patch:
         patch.setattr(store, "CHUNK_ROWS", "not-chunk-rows.npy")  # the writer of before, in effect
+        patch.setattr(store, "PAGE_ROWS", "not-page-rows.npy")
         Assistant(settings, embedder=embedder).index()
     build = store.current_build(settings.index_dir)
-    assert build is not None and not (build / store.CHUNK_ROWS).exists()
+    assert build is not None and not (build / store.CHUNK_ROWS).exists() and not (build / store.PAGE_ROWS).exists()
     question = "Who does the defense industry depend on for contracts?"
     old = store.load(settings.index_dir)
     monkeypatch.setattr(store, "PARSE_ALL_BELOW", 0)  # still parsed whole: there are no offsets to go by
     assert isinstance(store.load(settings.index_dir).chunks, list)
+    assert isinstance(store.load(settings.index_dir).pages, dict)
     fresh = Assistant(Settings(docs_dir=golden_docs, index_dir=tmp_path / "fresh"), embedder=embedder)
     fresh.index()
     assert old.chunks == list(store.load(fresh.settings.index_dir).chunks)
