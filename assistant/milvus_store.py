@@ -49,8 +49,22 @@ def collection_prefix(build_id: str) -> str:
     return "assistant_" + build_id.replace("-", "_")
 
 
-def connect(location: str) -> Any:
-    """A client of the store at `location` (Settings.store), or StoreUnavailableError saying what to do."""
+# Keepalive pings only while a request is under way, at most every 5 minutes: gRPC's default server
+# (Milvus Lite's) counts pings on an idle connection as abuse and after about 5 idle minutes closes
+# it with "too many pings", failing the next request (seen here). A Milvus server accepts either.
+# Subchannels of our own: from gRPC's shared pool, a new connection to a server that was down a
+# moment ago inherits the old one's reconnect backoff and fails at once without trying.
+GRPC_OPTIONS = {
+    "grpc.keepalive_permit_without_calls": 0,
+    "grpc.keepalive_time_ms": 300_000,
+    "grpc.use_local_subchannel_pool": 1,
+}
+
+
+def connect(location: str, fresh: bool = False) -> Any:
+    """A client of the store at `location` (Settings.store), or StoreUnavailableError saying what to do.
+    pymilvus shares one connection per address; `fresh` asks for one of our own (after the shared one
+    failed: a server restarted since, say)."""
     try:
         from pymilvus import MilvusClient, MilvusException
     except ImportError:
@@ -61,9 +75,12 @@ def connect(location: str) -> Any:
     # pymilvus logs every failed request with a traceback on stderr; each failure reaches the user
     # once, as the StoreUnavailableError below.
     logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    token = os.environ.get(MILVUS_TOKEN_VAR, "")
     try:
-        return MilvusClient(uri=location, token=os.environ.get(MILVUS_TOKEN_VAR, ""), timeout=TIMEOUT_S)
+        return MilvusClient(uri=location, token=token, timeout=TIMEOUT_S, grpc_options=GRPC_OPTIONS, dedicated=fresh)
     except MilvusException as error:
+        if not fresh:
+            return connect(location, fresh=True)
         raise unavailable(location, error) from error
 
 
@@ -94,8 +111,8 @@ class MilvusVectors:
     def open(self) -> tuple[int, int]:
         """Load both collections for searching (a server keeps them loaded between processes, Milvus
         Lite does not), and say how many passages and sentences they hold."""
-        for name in (self.prefix + CHUNKS, self.prefix + SENTENCES):
-            self._call("load_collection", name)
+        self._call("load_collection", self.prefix + CHUNKS)
+        self._call("load_collection", self.prefix + SENTENCES)
         return self._count(self.prefix + CHUNKS), self._count(self.prefix + SENTENCES)
 
     def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
@@ -176,6 +193,14 @@ class MilvusVectors:
         from pymilvus import MilvusException
 
         try:
+            return getattr(self.client, method)(*args, timeout=TIMEOUT_S, **kwargs)
+        except MilvusException:
+            pass  # once more, on a connection of our own: the server may have restarted since the last request
+        self.client = connect(self.location, fresh=True)
+        try:
+            if method != "load_collection":  # a restarted Milvus Lite server has its collections released
+                for name in (self.prefix + CHUNKS, self.prefix + SENTENCES):
+                    self.client.load_collection(name, timeout=TIMEOUT_S)
             return getattr(self.client, method)(*args, timeout=TIMEOUT_S, **kwargs)
         except MilvusException as error:
             raise unavailable(self.location, error) from error

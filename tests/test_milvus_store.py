@@ -168,6 +168,13 @@ def test_a_milvus_server_that_stops_is_reported_and_the_index_folder_is_untouche
         again = run_cli(*args, "ask", "How does Belarus ship its potash?", "--json")
         assert again.returncode == 0, again.stderr
         assert json.loads(again.stdout)["citations"][0]["document"] == "a.md"
+
+        # A server restarted under a running assistant: its next question goes through on a new connection.
+        serving = Assistant(settings)
+        assert serving.search("potash", 1)[0].chunk.document == "a.md"
+        server.stop()
+        server = start_milvus(server.data_dir, server.port)
+        assert serving.search("natural gas", 1)[0].chunk.document == "a.md"  # b.md never made it in
     finally:
         server.stop()
 

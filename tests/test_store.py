@@ -9,8 +9,8 @@ import pytest
 
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
 from assistant.chunk_table import ChunkTable
-from assistant.page_table import PageTable
 from assistant.embedding import Embedder
+from assistant.page_table import PageTable
 from assistant.store import sha256_file
 
 
