@@ -224,6 +224,7 @@ class Assistant:
             if self._stored is None or live != self._stored.directory:
                 self._check(store.require_manifest(index_dir))  # before loading what may not fit
                 self._stored = store.load(index_dir)
+            self._stored.check_intact()
             return self._stored
 
     def _check(self, manifest: Manifest, sentence_vectors: bool | None = None) -> None:

@@ -148,6 +148,7 @@ def build(
         if plan.unchanged:
             try:
                 previous = store.load(index_dir)
+                previous.check_intact(wait=True)  # every block, before anything is carried over
             except IndexCorruptError:
                 reason = "the previous index is damaged, so everything is read again"
                 plan = _plan(files, None)

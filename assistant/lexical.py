@@ -79,7 +79,8 @@ class Lexical:
     def load(cls, directory: Path) -> Lexical:
         import bm25s
 
-        return cls(bm25s.BM25.load(str(directory), show_progress=False))
+        # Memory-mapped: at 130,000 passages loading the arrays whole was 0.25 s of opening the index.
+        return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory), show_progress=False)

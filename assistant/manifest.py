@@ -57,6 +57,9 @@ class StoredFile:
 
     size: int
     sha256: str
+    # For a large file, the sha256 of each BLOCK_BYTES of it (store.py): checked a few at load, the
+    # rest in the background, so a large library opens without reading every byte first.
+    blocks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class Manifest:
             "skipped": [{"path": s.path, "size": s.size, "sha256": s.sha256, "reason": s.reason} for s in self.skipped],
             "counts": {"documents": len(self.documents), "pages": self.pages, "chunks": self.chunks},
             "format_version": self.format_version,
-            "files": {name: {"size": f.size, "sha256": f.sha256} for name, f in self.files.items()},
+            "files": {name: _file_json(f) for name, f in self.files.items()},
         }
         if self.store != LOCAL_STORE:
             data["store"] = self.store
@@ -120,12 +123,22 @@ class Manifest:
                 documents=tuple(_document(d) for d in data["documents"]),
                 skipped=tuple(SkippedFile(s["path"], s["size"], s["sha256"], s["reason"]) for s in data["skipped"]),
                 format_version=int(data["format_version"]),
-                files={name: StoredFile(f["size"], f["sha256"]) for name, f in data.get("files", {}).items()},
+                files={
+                    name: StoredFile(f["size"], f["sha256"], tuple(f.get("blocks", ())))
+                    for name, f in data.get("files", {}).items()
+                },
                 store=str(data.get("store", LOCAL_STORE)),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"cannot be read ({type(error).__name__}: {error})") from error
         return manifest
+
+
+def _file_json(stored: StoredFile) -> dict[str, Any]:
+    data: dict[str, Any] = {"size": stored.size, "sha256": stored.sha256}
+    if stored.blocks:
+        data["blocks"] = list(stored.blocks)
+    return data
 
 
 def _document_json(document: IndexedDocument) -> dict[str, Any]:

@@ -41,12 +41,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from . import chunk_table, page_table
+from . import checksums, chunk_table, page_table
 from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
-from .manifest import Manifest, StoredFile
+from .manifest import Manifest
 from .types import Chunk, Page
 
 POINTER = "CURRENT"
@@ -142,6 +142,13 @@ class StoredIndex:
     pages: Mapping[str, Sequence[Page]]  # document -> its pages, in order (a PageTable for a large index)
     backend: Vectors  # the vectors and the passages' BM25: LocalVectors, or Milvus's
     document_lexical: Lexical | None  # None for a build of format 2 (index/README.md), until rebuilt
+    verification: checksums.Verification  # of the large files' blocks, finishing in the background
+
+    def check_intact(self, wait: bool = False) -> None:
+        """IndexCorruptError when the background check found a damaged file (`wait`: once it is done)."""
+        damage = self.verification.wait() if wait else self.verification.damage
+        if damage is not None:
+            raise _damaged(self.directory.parent, f"{self.directory.name}/{damage}")
 
     def sentence_vectors(self, row: int) -> np.ndarray:
         return self.backend.sentence_vectors([row])[0]
@@ -236,7 +243,10 @@ def load(index_dir: Path) -> StoredIndex:
     if build is None:
         raise _missing(index_dir)
     manifest = _read_manifest(build, index_dir)
-    _verify_files(build, manifest, index_dir)
+    try:
+        verification = checksums.Verification.begin(build, manifest.files)
+    except checksums.FileDamaged as error:
+        raise _damaged(index_dir, f"{build.name}/{error}") from error
     backend: Vectors
     try:
         chunks, sentence_starts = _chunk_table(build, index_dir, manifest)
@@ -253,16 +263,18 @@ def load(index_dir: Path) -> StoredIndex:
             f"The index in {index_dir}/ is inconsistent ({counts[0]} vectors and {counts[1]} sentence vectors for "
             f"{len(chunks)} chunks and {sentence_starts[-1]} sentences) — rebuild it with: assistant index --rebuild"
         )
-    return StoredIndex(build, manifest, chunks, pages, backend, document_lexical)
+    return StoredIndex(build, manifest, chunks, pages, backend, document_lexical, verification)
 
 
 def _local_vectors(build: Path, sentence_starts: np.ndarray) -> tuple[LocalVectors, tuple[int, int]]:
     """The build folder's own vectors and BM25, and how many passage and sentence vectors it holds."""
     import faiss
 
-    faiss_index = faiss.read_index(str(build / VECTORS))
-    # Memory-mapped, not read whole: the sentence vectors are two thirds of a library's bytes
-    # (bench/library.py), and a question reads the rows of its few top passages.
+    # Memory-mapped, not read whole, as are BM25's arrays: a build's files never change once written
+    # (a new build writes a new folder), and the page cache keeps what searches read.
+    faiss_index = faiss.read_index(str(build / VECTORS), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    # The sentence vectors are two thirds of a library's bytes (bench/library.py), and a question
+    # reads the rows of its few top passages.
     sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
     backend = LocalVectors(faiss_index, Lexical.load(build / BM25_DIR), sentence_matrix, sentence_starts)
     return backend, (faiss_index.ntotal, len(sentence_matrix))
@@ -300,14 +312,6 @@ def _page_table(build: Path, manifest: Manifest, whole: bool) -> Mapping[str, Se
     if offsets.ndim != 1 or len(offsets) != sum(counts.values()) + 1:
         raise ValueError(f"{PAGE_ROWS} does not match the manifest's page counts")
     return page_table.PageTable(build / PAGES, offsets, counts)
-
-
-def _verify_files(build: Path, manifest: Manifest, index_dir: Path) -> None:
-    """Sizes and checksums recorded at build time: a truncated or altered file is caught on load."""
-    for name, expected in manifest.files.items():
-        path = build / name
-        if not path.is_file() or path.stat().st_size != expected.size or sha256_file(path) != expected.sha256:
-            raise _damaged(index_dir, f"{build.name}/{name} does not match its checksum")
 
 
 def write(index_dir: Path, new: NewBuild) -> Path:
@@ -401,7 +405,7 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, c
         _fsync(path)
     manifest = replace(
         new.manifest,
-        files={str(p.relative_to(staging)): StoredFile(p.stat().st_size, sha256_file(p)) for p in files},
+        files={str(p.relative_to(staging)): checksums.stored_file(p) for p in files},
     )
     _write_atomic(staging / MANIFEST, json.dumps(manifest.to_json(), indent=1, ensure_ascii=False))
     final = index_dir / build_id

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, IndexCorruptError, IndexWriteError, store
+from assistant import Assistant, IndexCorruptError, IndexWriteError, checksums, store
 
 from .conftest import ROOT
 
@@ -62,6 +62,57 @@ def test_each_damaged_index_file_is_detected_and_named(
             assert message.startswith(f"The index in {copy}/ is damaged (") and message.endswith(REBUILD), message
             with pytest.raises(IndexCorruptError):
                 assistant.search(QUESTION)
+
+
+def test_a_large_files_blocks_are_checked_at_open_or_in_the_background(
+    golden_docs: Path, tmp_path: Path, make_assistant: Callable[..., Assistant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large library's files are checked a few blocks at open and the rest behind it (checksums.py):
+    here every file counts as large, in blocks of 4 kB."""
+    monkeypatch.setattr(checksums, "WHOLE_BELOW", 0)
+    monkeypatch.setattr(checksums, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(checksums.random, "randrange", lambda count: count - 1)  # block 1 is never sampled
+    source = tmp_path / "idx"
+    make_assistant(golden_docs, source).index()
+    build = store.current_build(source)
+    assert build is not None
+    manifest = store.require_manifest(source)
+    assert len(manifest.files["sentences.npy"].blocks) >= 3  # first, last, and one the background checks
+    assert store.load(source).verification.wait() is None
+
+    def damaged_copy(name: str, damage: Callable[[Path], None]) -> Path:
+        copy = tmp_path / f"{damage.__name__}-{name}"
+        shutil.copytree(source, copy)
+        damage(copy / build.name / name)
+        return copy
+
+    def flip(offset: int) -> Callable[[Path], None]:
+        def flip_byte(path: Path) -> None:
+            data = bytearray(path.read_bytes())
+            data[offset] ^= 0xFF
+            path.write_bytes(bytes(data))
+
+        flip_byte.__name__ = f"flip_{offset}"
+        return flip_byte
+
+    for damage in (flip(10), _truncate):  # a sampled block, a size: caught at open
+        with pytest.raises(IndexCorruptError, match=r"sentences.npy does not match its checksum\) — rebuild it"):
+            store.load(damaged_copy("sentences.npy", damage))
+    behind = damaged_copy("sentences.npy", flip(4096 + 10))  # block 1: found by the background pass
+    opened = store.load(behind)
+    with pytest.raises(IndexCorruptError, match=r"sentences.npy does not match its checksum\) — rebuild it"):
+        opened.check_intact(wait=True)
+    assistant = make_assistant(golden_docs, behind)
+    assistant.stored_index().verification.wait()
+    with pytest.raises(IndexCorruptError):
+        assistant.ask(QUESTION)
+    # a build does not carry over what it cannot trust: it reads every document again
+    docs = tmp_path / "docs"
+    shutil.copytree(golden_docs, docs)
+    (docs / "new.md").write_text("# New\n\nA document added after the damage.\n", encoding="utf-8")
+    rebuilt = make_assistant(docs, behind)
+    assert rebuilt.index().full_rebuild_reason == "the previous index is damaged, so everything is read again"
+    assert rebuilt.ask(QUESTION).citations
 
 
 def test_an_edited_manifest_value_is_caught_by_its_checksum(golden_assistant: Assistant, tmp_path: Path) -> None:
