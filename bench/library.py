@@ -182,12 +182,16 @@ def probe(index_dir: Path, queries: int) -> dict[str, object]:
         assistant.search(question)
         times.append(time.perf_counter() - started)
     rss_searched = _peak_rss_mb()
+    # What the resident memory is: the process's own, or pages of the memory-mapped index files
+    # (shared with the page cache, given back under memory pressure).
+    parts = {"own (RssAnon)": _status_mb("RssAnon"), "mapped files (RssFile)": _status_mb("RssFile")}
     return {
         "open_seconds": round(open_seconds, 2),
         "process_start_to_ready_seconds": round(ready, 2),
         "search_ms": percentiles(times),
         "peak_rss_mb_open": rss_open,
         "peak_rss_mb_after_search": rss_searched,
+        "rss_mb_after_search": parts,
         "recall_at_10_vs_exact": _recall_at_10(assistant.stored_index()),
     }
 
@@ -223,7 +227,11 @@ def _seconds_since_process_start() -> float:
 
 def _peak_rss_mb() -> int:
     """VmHWM: getrusage's peak would count the parent's memory at the fork (Linux keeps it across exec)."""
-    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("VmHWM:"))
+    return _status_mb("VmHWM")
+
+
+def _status_mb(field: str) -> int:
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
     return round(int(line.split()[1]) / 1024)
 
 
