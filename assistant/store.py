@@ -65,6 +65,10 @@ BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened
 # Below this many chunks the whole table is parsed at load (under 1 s), as before: a small index keeps
 # its speed. Above it, rows are parsed when a search reads them (chunk_table.py).
 PARSE_ALL_BELOW = 20_000
+# From this many chunks on, sentence vectors are stored as float16: two thirds of a library's bytes
+# (bench/library.py), halved. A smaller index keeps float32, so its answers stay exactly as they were;
+# on the Docugami filings float16 changed no citation (README, "A library of many reports").
+FLOAT16_SENTENCES_FROM = 20_000
 
 
 @dataclass(frozen=True)
@@ -385,7 +389,8 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, c
         if len(vectors):
             faiss_index.add(vectors)
         faiss.write_index(faiss_index, str(staging / VECTORS))
-        np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float32), allow_pickle=False)
+        large = len(new.embedded.chunks) >= FLOAT16_SENTENCES_FROM
+        np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float16 if large else np.float32), allow_pickle=False)
         assert new.lexical is not None, "a local build writes its passages' BM25"
         new.lexical.save(staging / BM25_DIR)
     else:

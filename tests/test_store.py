@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,30 @@ def test_sentence_vectors_are_memory_mapped_not_read_whole(golden_assistant: Ass
     vectors = stored.sentence_vectors(row)
     assert type(vectors) is np.ndarray and vectors.shape == (len(stored.chunks[row].sentences), 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_large_librarys_sentence_vectors_are_float16_with_the_same_answers(
+    golden_assistant: Assistant, golden_docs: Path, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = store.load(golden_assistant.settings.index_dir)
+    assert isinstance(small.backend, store.LocalVectors) and small.backend.sentence_matrix.dtype == np.float32
+    monkeypatch.setattr(store, "FLOAT16_SENTENCES_FROM", 0)  # as if the library were large
+    docs = tmp_path / "docs"
+    shutil.copytree(golden_docs, docs)
+    large = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "idx"), embedder=embedder)
+    large.index()
+    stored = large.stored_index()
+    assert isinstance(stored.backend, store.LocalVectors) and stored.backend.sentence_matrix.dtype == np.float16
+    assert np.allclose(stored.backend.sentence_matrix, small.backend.sentence_matrix, atol=1e-3)
+    for question in ("Who does the defense industry depend on for contracts?", "What was the watershed year?"):
+        # the same answer and citations; a citation's similarity, shown to 4 places, may move in the last place
+        half, full = large.ask(question), golden_assistant.ask(question)
+        assert half.text == full.text and len(half.citations) == len(full.citations) > 0
+        for a, b in zip(half.citations, full.citations, strict=True):
+            assert replace(a, score=0.0) == replace(b, score=0.0) and a.score == pytest.approx(b.score, abs=2e-3)
+    (docs / "more.md").write_text("# More\n\nPotash leaves Belarus through Klaipeda.\n", encoding="utf-8")
+    assert large.index().unchanged == ("belarus-russia-relations-summary.md", "report.pdf")  # carried over as float16
+    assert large.ask("Where does potash leave Belarus?").citations[0].document == "more.md"
 
 
 def test_a_large_chunk_table_is_read_row_by_row_with_the_same_answers(
