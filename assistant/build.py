@@ -25,7 +25,7 @@ from . import docs_folder, ingest, read_worker, store
 from .chunking import CONTEXT_TOKENS, chunk_document
 from .config import LOCAL_STORE, Settings
 from .embedding import model_id
-from .errors import DocumentError, IndexCorruptError, NoDocumentsError
+from .errors import DocumentError, IndexCorruptError, NoDocumentsError, StoreUnavailableError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import Lexical
 from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, SkippedFile, mismatch
@@ -151,6 +151,10 @@ def build(
                 previous.check_intact(wait=True)  # every block, before anything is carried over
             except IndexCorruptError:
                 reason = "the previous index is damaged, so everything is read again"
+                plan = _plan(files, None)
+            except StoreUnavailableError:  # the store it is moving from (the one it writes to answered)
+                where = old.store if old is not None else "?"  # there is an old build: some files are unchanged
+                reason = f"the previous store ({where}) cannot be reached, so everything is read again"
                 plan = _plan(files, None)
         with _timed(timings, "ingest"):
             documents = _read(plan, docs_dir, progress)

@@ -3,6 +3,7 @@ In every case the previous index keeps answering as before, or the damage is nam
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -103,7 +104,8 @@ def test_a_large_files_blocks_are_checked_at_open_or_in_the_background(
     with pytest.raises(IndexCorruptError, match=r"sentences.npy does not match its checksum\) — rebuild it"):
         opened.check_intact(wait=True)
     assistant = make_assistant(golden_docs, behind)
-    assistant.stored_index().verification.wait()
+    with contextlib.suppress(IndexCorruptError):  # the background pass may have found it already
+        assistant.stored_index().verification.wait()
     with pytest.raises(IndexCorruptError):
         assistant.ask(QUESTION)
     # a build does not carry over what it cannot trust: it reads every document again

@@ -175,6 +175,15 @@ def test_a_milvus_server_that_stops_is_reported_and_the_index_folder_is_untouche
         server.stop()
         server = start_milvus(server.data_dir, server.port)
         assert serving.search("natural gas", 1)[0].chunk.document == "a.md"  # b.md never made it in
+
+        # Leaving a store that is gone for good: the documents are read again into the index folder.
+        server.stop()
+        back = Assistant(Settings(docs_dir=docs, index_dir=tmp_path / "idx"))
+        report = back.index()
+        assert report.full_rebuild_reason == (
+            f"the previous store ({server.uri}) cannot be reached, so everything is read again"
+        )
+        assert report.added == ("a.md", "b.md") and back.search("natural gas", 1)[0].chunk.document == "b.md"
     finally:
         server.stop()
 
