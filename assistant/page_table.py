@@ -17,6 +17,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from .errors import IndexCorruptError
 from .types import Heading, Page
 
 PARSED_KEPT = 1024  # pages kept parsed: the pages of the citations being shown
@@ -54,7 +55,7 @@ class PageTable(Mapping[str, Sequence[Page]]):
 
     def __getitem__(self, document: str) -> Sequence[Page]:
         start, end = self._documents[document]
-        return _DocumentPages(self._row, start, end)
+        return _DocumentPages(self._row, document, start, end)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._documents)
@@ -62,15 +63,17 @@ class PageTable(Mapping[str, Sequence[Page]]):
     def __len__(self) -> int:
         return len(self._documents)
 
-    def _parse(self, row: int) -> Page:
-        return from_row(json.loads(self._data[int(self._offsets[row]) : int(self._offsets[row + 1])]))[1]
+    def _parse(self, row: int) -> tuple[str, Page]:
+        return from_row(json.loads(self._data[int(self._offsets[row]) : int(self._offsets[row + 1])]))
 
 
 class _DocumentPages(Sequence[Page]):
-    """One document's pages: rows start..end of the table."""
+    """One document's pages: rows start..end of the table. Each row read is checked to be this
+    document's: where the rows are comes from the manifest's page counts, and a page of another
+    document must never be cited as this one's."""
 
-    def __init__(self, row: Any, start: int, end: int) -> None:
-        self._row, self._start, self._end = row, start, end
+    def __init__(self, row: Any, document: str, start: int, end: int) -> None:
+        self._row, self._document, self._start, self._end = row, document, start, end
 
     def __len__(self) -> int:
         return self._end - self._start
@@ -83,9 +86,18 @@ class _DocumentPages(Sequence[Page]):
 
     def __getitem__(self, index: int | slice) -> Page | list[Page]:
         if isinstance(index, slice):
-            return [self._row(self._start + i) for i in range(*index.indices(len(self)))]
+            return [self._page(i) for i in range(*index.indices(len(self)))]
         number = int(index) + len(self) if index < 0 else int(index)
         if not 0 <= number < len(self):
             raise IndexError(index)
-        page: Page = self._row(self._start + number)
+        return self._page(number)
+
+    def _page(self, number: int) -> Page:
+        found: tuple[str, Page] = self._row(self._start + number)
+        document, page = found
+        if document != self._document:
+            raise IndexCorruptError(
+                f"The index's page table does not match its manifest (row {self._start + number} is a page of "
+                f"{document}, not of {self._document}) — rebuild it with: assistant index --rebuild"
+            )
         return page

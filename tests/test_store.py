@@ -80,6 +80,12 @@ def test_a_large_chunk_table_is_read_row_by_row_with_the_same_answers(
         with pytest.raises(IndexError):
             lazy.pages[document][len(pages)]
     assert lazy.page("report.pdf", 4) == eager.page("report.pdf", 4)
+    # rows placed by page counts that do not match what was written are refused, never cited
+    names = list(eager.pages)
+    shifted = {names[0]: len(eager.pages[names[0]]) + 1, names[1]: len(eager.pages[names[1]]) - 1}
+    table = PageTable(lazy.directory / store.PAGES, np.load(lazy.directory / store.PAGE_ROWS), shifted)
+    with pytest.raises(IndexCorruptError, match="page table does not match its manifest"):
+        table[names[0]][-1]
     assert Assistant(golden_assistant.settings, embedder=embedder).ask(question) == before
 
 
