@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import docs_folder, ingest, read_worker, store
+from . import checksums, docs_folder, ingest, read_worker, store
 from .chunking import CONTEXT_TOKENS, chunk_document
 from .config import LOCAL_STORE, Settings
 from .embedding import model_id
@@ -81,7 +81,7 @@ def scan(docs_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]]]:
         except DocumentError as error:
             unsupported.append((name, str(error)))
             continue
-        files.append(SourceFile(name, path, path.stat().st_size, store.sha256_file(path)))
+        files.append(SourceFile(name, path, path.stat().st_size, checksums.sha256_file(path)))
     return files, unsupported
 
 

@@ -59,7 +59,7 @@ class Verification:
             if not path.is_file() or path.stat().st_size != expected.size:
                 raise FileDamaged(f"{name} does not match its checksum")
             if not expected.blocks:
-                if _sha256(path) != expected.sha256:
+                if sha256_file(path) != expected.sha256:
                     raise FileDamaged(f"{name} does not match its checksum")
                 continue
             count = len(expected.blocks)
@@ -87,7 +87,7 @@ class Verification:
                 return
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(_READ):
