@@ -9,7 +9,6 @@ reads a few hundred rows (bench/library.py).
 from __future__ import annotations
 
 import json
-import mmap
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from .row_file import RowFile, position
 from .types import Chunk
 
 PARSED_KEPT = 8192  # rows kept parsed: a search reads the same candidates several times
@@ -38,15 +38,11 @@ class ChunkTable(Sequence[Chunk]):
     """The rows of chunks.jsonl, memory-mapped and parsed when first asked for."""
 
     def __init__(self, path: Path, offsets: np.ndarray) -> None:
-        self._offsets = offsets
-        with open(path, "rb") as handle:
-            self._data: mmap.mmap | bytes = (
-                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if int(offsets[-1]) else b""
-            )
+        self._file = RowFile(path, offsets)
         self._row = lru_cache(maxsize=PARSED_KEPT)(self._parse)
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return len(self._file)
 
     @overload
     def __getitem__(self, index: int) -> Chunk: ...
@@ -57,10 +53,7 @@ class ChunkTable(Sequence[Chunk]):
     def __getitem__(self, index: int | slice) -> Chunk | list[Chunk]:
         if isinstance(index, slice):
             return [self._row(i) for i in range(*index.indices(len(self)))]
-        row = int(index) + len(self) if index < 0 else int(index)
-        if not 0 <= row < len(self):
-            raise IndexError(index)
-        return self._row(row)
+        return self._row(position(index, len(self)))
 
     def _parse(self, row: int) -> Chunk:
-        return from_row(json.loads(self._data[int(self._offsets[row]) : int(self._offsets[row + 1])]))
+        return from_row(self._file.row(row))

@@ -9,7 +9,6 @@ answer reads the pages of its few citations (bench/library.py).
 from __future__ import annotations
 
 import json
-import mmap
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, overload
 import numpy as np
 
 from .errors import IndexCorruptError
+from .row_file import RowFile, position
 from .types import Heading, Page
 
 PARSED_KEPT = 1024  # pages kept parsed: the pages of the citations being shown
@@ -44,11 +44,7 @@ class PageTable(Mapping[str, Sequence[Page]]):
     `counts` are the documents' page counts in the order their rows were written."""
 
     def __init__(self, path: Path, offsets: np.ndarray, counts: Mapping[str, int]) -> None:
-        self._offsets = offsets
-        with open(path, "rb") as handle:
-            self._data: mmap.mmap | bytes = (
-                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if int(offsets[-1]) else b""
-            )
+        self._file = RowFile(path, offsets)
         starts = np.concatenate([[0], np.cumsum(list(counts.values()))]).astype(np.int64)
         self._documents = {name: (int(starts[i]), int(starts[i + 1])) for i, name in enumerate(counts)}
         self._row = lru_cache(maxsize=PARSED_KEPT)(self._parse)
@@ -64,7 +60,7 @@ class PageTable(Mapping[str, Sequence[Page]]):
         return len(self._documents)
 
     def _parse(self, row: int) -> tuple[str, Page]:
-        return from_row(json.loads(self._data[int(self._offsets[row]) : int(self._offsets[row + 1])]))
+        return from_row(self._file.row(row))
 
 
 class _DocumentPages(Sequence[Page]):
@@ -87,10 +83,7 @@ class _DocumentPages(Sequence[Page]):
     def __getitem__(self, index: int | slice) -> Page | list[Page]:
         if isinstance(index, slice):
             return [self._page(i) for i in range(*index.indices(len(self)))]
-        number = int(index) + len(self) if index < 0 else int(index)
-        if not 0 <= number < len(self):
-            raise IndexError(index)
-        return self._page(number)
+        return self._page(position(index, len(self)))
 
     def _page(self, number: int) -> Page:
         found: tuple[str, Page] = self._row(self._start + number)
