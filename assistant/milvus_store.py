@@ -118,34 +118,29 @@ class MilvusVectors:
     def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
         if top_k <= 0:
             return []
-        found = self._call(
-            "search",
-            self.prefix + CHUNKS,
-            data=[np.asarray(query, dtype=np.float32).tolist()],
-            anns_field="vector",
-            limit=top_k,
-            search_params={"metric_type": "IP"},
-            output_fields=["vector"],
-        )
-        self._keep(self.prefix + CHUNKS, {int(hit["id"]): hit["entity"]["vector"] for hit in found[0]})
-        return [(int(hit["id"]), float(hit["distance"])) for hit in found[0]]
+        return self._search([np.asarray(query, dtype=np.float32).tolist()], "vector", "IP", top_k)
 
     def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
         terms = term_text([words])[0]
         if not terms or top_k <= 0:
             return []
+        scored = [(row, abs(distance)) for row, distance in self._search([terms], "sparse", "BM25", top_k)]
+        return sorted((hit for hit in scored if hit[1] > 0), key=lambda hit: (-hit[1], hit[0]))
+
+    def _search(self, data: list[Any], field: str, metric: str, top_k: int) -> list[tuple[int, float]]:
+        """(id, distance) of the passages found; their vectors are kept, since the fusion scores the
+        passages' cosines next."""
         found = self._call(
             "search",
             self.prefix + CHUNKS,
-            data=[terms],
-            anns_field="sparse",
+            data=data,
+            anns_field=field,
             limit=top_k,
-            search_params={"metric_type": "BM25"},
-            output_fields=["vector"],  # the fusion scores these passages' cosines next
+            search_params={"metric_type": metric},
+            output_fields=["vector"],
         )
         self._keep(self.prefix + CHUNKS, {int(hit["id"]): hit["entity"]["vector"] for hit in found[0]})
-        scored = [(int(hit["id"]), abs(float(hit["distance"]))) for hit in found[0]]
-        return sorted((hit for hit in scored if hit[1] > 0), key=lambda hit: (-hit[1], hit[0]))
+        return [(int(hit["id"]), float(hit["distance"])) for hit in found[0]]
 
     def vectors(self, rows: Sequence[int]) -> np.ndarray:
         return self._fetch(self.prefix + CHUNKS, [int(r) for r in rows])

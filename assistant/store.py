@@ -114,8 +114,7 @@ class LocalVectors:
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
 
     def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
-        top_k = min(top_k, self.faiss_index.ntotal)
-        if top_k <= 0:
+        if top_k <= 0:  # StoredIndex has capped it at the number of passages
             return []
         scores, rows = self.faiss_index.search(query.reshape(1, -1).astype(np.float32), top_k)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
