@@ -57,7 +57,7 @@ class StoredFile:
 
     size: int
     sha256: str
-    # For a large file, the sha256 of each BLOCK_BYTES of it (store.py): checked a few at load, the
+    # For a large file, the sha256 of each BLOCK_BYTES of it (checksums.py): checked a few at load, the
     # rest in the background, so a large library opens without reading every byte first.
     blocks: tuple[str, ...] = ()
 
