@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import checksums, docs_folder, ingest, read_worker, store
+from . import checksums, docs_folder, ingest, read_worker, store, vector_index
 from .chunking import CONTEXT_TOKENS, chunk_document
 from .config import LOCAL_STORE, Settings
 from .embedding import model_id
@@ -340,6 +340,8 @@ def _write(
         sentence_vectors=sentence_vectors,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         store=settings.store,
+        # Milvus searches its collections exactly (milvus_store.py): the choice is the local store's.
+        vector_index=vector_index.choose(len(merged.chunks)) if settings.store == LOCAL_STORE else vector_index.FLAT,
         documents=tuple(sorted(kept + read, key=lambda d: d.path)),
         skipped=tuple(
             SkippedFile(name, source.size, source.sha256, why) for name, (source, why) in sorted(plan.failed.items())

@@ -77,6 +77,9 @@ class Manifest:
     # Where the vectors and the passages' BM25 are (Settings.store). Written only when it is not the
     # index folder, so a local build's manifest reads as before to every version.
     store: str = LOCAL_STORE
+    # The FAISS index over the passages' vectors (vector_index.py): {"kind": "flat"}, or an IVF index
+    # with its parameters for a large library. Written only when it is not flat, as `store` is.
+    vector_index: Mapping[str, Any] = field(default_factory=lambda: {"kind": "flat"})
 
     @property
     def pages(self) -> int:
@@ -101,6 +104,8 @@ class Manifest:
         }
         if self.store != LOCAL_STORE:
             data["store"] = self.store
+        if self.vector_index != {"kind": "flat"}:
+            data["vector_index"] = dict(self.vector_index)
         data["checksum"] = _checksum(data)
         return data
 
@@ -128,6 +133,7 @@ class Manifest:
                     for name, f in data.get("files", {}).items()
                 },
                 store=str(data.get("store", LOCAL_STORE)),
+                vector_index=dict(data.get("vector_index", {"kind": "flat"})),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"cannot be read ({type(error).__name__}: {error})") from error

@@ -1,5 +1,5 @@
-"""The index on disk: vectors (FAISS), chunk and page tables, BM25, and a manifest that describes them.
-The only module importing faiss. With a Milvus store (Settings.store), the vectors and the passages'
+"""The index on disk: vectors (FAISS, vector_index.py), chunk and page tables, BM25, and a manifest that
+describes them. With a Milvus store (Settings.store), the vectors and the passages'
 BM25 are in Milvus instead (milvus_store.py) and the build folder holds the rest.
 
 Layout of index_dir (also in index/README.md):
@@ -7,7 +7,8 @@ Layout of index_dir (also in index/README.md):
     .lock               held (flock) by the one build allowed at a time
     build-<id>/         one folder per build: the live one and the one before it are kept
         manifest.json   written last: a build folder without one is incomplete and never made live
-        vectors.faiss   inner-product index; FAISS id i is row i of chunks.jsonl
+        vectors.faiss   inner-product index, flat or IVF (manifest "vector_index"); FAISS id i is row i
+                        of chunks.jsonl
         sentences.npy   a vector per sentence of every chunk, in chunk order, then sentence order
         chunks.jsonl    the chunk table
         chunk-rows.npy  for each chunk: where its row starts in chunks.jsonl and its first row in
@@ -34,13 +35,13 @@ import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from . import checksums, chunk_table, page_table
+from . import checksums, chunk_table, page_table, vector_index
 from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import Lexical
@@ -94,7 +95,8 @@ class Vectors(Protocol):
     Milvus (milvus_store.MilvusVectors). Rows are chunk rows."""
 
     def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
-        """(row, inner product) of the top_k passages, best first: exact."""
+        """(row, inner product) of the top_k passages, best first: exact, or for a large local library
+        approximate (vector_index.py)."""
 
     def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
         """(row, BM25 score) pairs, best first; passages sharing no term with the words are left out."""
@@ -108,7 +110,7 @@ class Vectors(Protocol):
 
 @dataclass(frozen=True)
 class LocalVectors:
-    faiss_index: Any  # faiss.IndexFlatIP over the chunks' unit vectors
+    faiss_index: Any  # over the chunks' unit vectors: faiss.IndexFlatIP, or IndexIVFFlat (vector_index.py)
     lexical: Lexical
     sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order (memory-mapped)
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
@@ -255,7 +257,7 @@ def load(index_dir: Path) -> StoredIndex:
         pages = _page_table(build, manifest, whole=isinstance(chunks, list))
         document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
         if manifest.store == LOCAL_STORE:
-            backend, counts = _local_vectors(build, sentence_starts)
+            backend, counts = _local_vectors(build, manifest, sentence_starts)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise _damaged(index_dir, str(error)) from error
     if manifest.store != LOCAL_STORE:
@@ -268,13 +270,12 @@ def load(index_dir: Path) -> StoredIndex:
     return StoredIndex(build, manifest, chunks, pages, backend, document_lexical, verification)
 
 
-def _local_vectors(build: Path, sentence_starts: np.ndarray) -> tuple[LocalVectors, tuple[int, int]]:
+def _local_vectors(
+    build: Path, manifest: Manifest, sentence_starts: np.ndarray
+) -> tuple[LocalVectors, tuple[int, int]]:
     """The build folder's own vectors and BM25, and how many passage and sentence vectors it holds."""
-    import faiss
-
-    # Memory-mapped, not read whole, as are BM25's arrays: a build's files never change once written
-    # (a new build writes a new folder), and the page cache keeps what searches read.
-    faiss_index = faiss.read_index(str(build / VECTORS), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    # Memory-mapped, not read whole, as are BM25's arrays (vector_index.load says why).
+    faiss_index = vector_index.load(build / VECTORS, manifest.vector_index)
     # The sentence vectors are two thirds of a library's bytes (bench/library.py), and a question
     # reads the rows of its few top passages.
     sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
@@ -378,26 +379,21 @@ _NEXT_STEP = {
 def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, client: Any) -> Path:
     staging.mkdir(parents=True)
     vectors = np.ascontiguousarray(new.embedded.vectors, dtype=np.float32)
-    sentences = [v for v in new.embedded.sentence_vectors if len(v)]
-    matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
     if client is None:
-        import faiss
-
-        faiss_index = faiss.IndexFlatIP(vectors.shape[1])
-        if len(vectors):
-            faiss_index.add(vectors)
-        faiss.write_index(faiss_index, str(staging / VECTORS))
+        vector_index.write(vector_index.build(vectors, new.manifest.vector_index), staging / VECTORS)
         large = len(new.embedded.chunks) >= FLOAT16_SENTENCES_FROM
-        np.save(staging / SENTENCE_VECTORS, matrix.astype(np.float16 if large else np.float32), allow_pickle=False)
+        _write_npy(staging / SENTENCE_VECTORS, new.embedded.sentence_vectors, vectors.shape[1], large)
         assert new.lexical is not None, "a local build writes its passages' BM25"
         new.lexical.save(staging / BM25_DIR)
     else:
         from . import milvus_store
 
+        sentences = [v for v in new.embedded.sentence_vectors if len(v)]
+        matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
         prefix = milvus_store.collection_prefix(build_id)
         texts = [chunk.search_text for chunk in new.embedded.chunks]
         milvus_store.write(client, new.manifest.store, prefix, vectors, matrix.astype(np.float32), texts)
-    offsets = _write_jsonl(staging / CHUNKS, (asdict(chunk) for chunk in new.embedded.chunks))
+    offsets = _write_jsonl(staging / CHUNKS, (_chunk_row(chunk) for chunk in new.embedded.chunks))
     starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
     np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
     rows = (_page_row(document, page) for document, ps in new.pages.items() for page in ps)
@@ -458,10 +454,34 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _chunk_row(chunk: Chunk) -> dict[str, Any]:
+    """What asdict(chunk) gives, without its deep copy of every field: a Chunk holds no dataclass, and
+    asdict was 28 s of the 86 s it took to add a report to 130,000 passages (profiled)."""
+    return {name: getattr(chunk, name) for name in _CHUNK_FIELDS}
+
+
+_CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
+
+
 def _page_row(document: str, page: Page) -> dict[str, Any]:
     row = asdict(page)
     row["headings"] = [[h.offset, h.title] for h in page.headings]
     return {"document": document, **row}
+
+
+def _write_npy(path: Path, parts: Sequence[np.ndarray], dimension: int, half: bool) -> None:
+    """The parts' rows stacked, as np.save would write them, a few thousand parts at a time: a library's
+    sentence vectors (gigabytes at a million passages) are never all in memory at once, nor in two
+    copies (its carried rows are views of the live build's mapped file)."""
+    dtype = np.dtype(np.float16 if half else np.float32)
+    rows = sum(len(part) for part in parts)
+    with open(path, "wb") as handle:
+        header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (rows, dimension)}
+        np.lib.format.write_array_header_1_0(handle, header)
+        for start in range(0, len(parts), 4096):
+            group = [part for part in parts[start : start + 4096] if len(part)]
+            if group:
+                handle.write(np.concatenate(group).astype(dtype, copy=False).tobytes())
 
 
 def _write_jsonl(path: Path, rows: Iterator[dict[str, Any]] | Any) -> np.ndarray:

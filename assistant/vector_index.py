@@ -1,0 +1,83 @@
+"""The FAISS index over the passages' vectors: exact below ANN_FROM passages, approximate above.
+The only module importing faiss.
+
+Below ANN_FROM an exact scan of every vector is fast (about 23 ms at 130,000 passages here,
+bench/library.py), so a small library keeps the flat index and exactly the answers it had. Above
+it, the scan grows with the library (about 180 ms at a million), and the index is an inverted file
+(IVF): the vectors are grouped around `lists` centroids, and a search scans the `probes` groups
+nearest the query. The vectors are stored whole in the groups (no quantisation), so a passage's
+vector reads back exactly, and a probed passage is scored exactly. The choice and its parameters
+are in the manifest ("vector_index"), and both are memory-mapped, not read whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FLAT = {"kind": "flat"}
+ANN_FROM = 200_000  # passages; tests lower it to build a small IVF index
+# The centroids are trained on at most this many vectors per list (FAISS asks for 39 or more): a
+# million passages train on 64,000, in seconds rather than minutes.
+TRAINING_PER_LIST = 64
+# Share of the lists a search scans, from the bench's train split of queries (bench/library.py):
+# the smallest share whose recall@10 against exact search was >= 0.95 there, doubled for margin.
+PROBED_SHARE = 1 / 16
+MIN_PROBES = 16
+
+
+def choose(passages: int) -> Mapping[str, Any]:
+    """The index for a library of this many passages: flat below ANN_FROM, IVF from it on."""
+    if passages < ANN_FROM:
+        return FLAT
+    lists = max(1, round(math.sqrt(passages)))  # FAISS's rule of thumb for the number of lists
+    return {"kind": "ivf-flat", "lists": lists, "probes": min(lists, max(MIN_PROBES, round(lists * PROBED_SHARE)))}
+
+
+def build(vectors: np.ndarray, params: Mapping[str, Any]) -> Any:
+    """A new index over unit vectors (row i = id i), inner product."""
+    import faiss
+
+    dimension = vectors.shape[1]
+    if params["kind"] == "flat":
+        index: Any = faiss.IndexFlatIP(dimension)
+    else:
+        lists = int(params["lists"])
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
+        sample = min(len(vectors), lists * TRAINING_PER_LIST)
+        # A fixed draw, so the same library gives the same index.
+        rows = np.sort(np.random.default_rng(0).choice(len(vectors), size=sample, replace=False))
+        index.train(np.ascontiguousarray(vectors[rows]))
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def write(index: Any, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(index, str(path))
+
+
+def load(path: Path, params: Mapping[str, Any]) -> Any:
+    """Memory-mapped: a build's files never change once written (a new build writes a new folder),
+    and the page cache keeps what searches read. An IVF index probes params["probes"] lists, and maps
+    passage ids to their place in the lists (from the ids alone, a few MB at a million passages) so
+    that their vectors read back."""
+    import faiss
+
+    index: Any = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    kinds = ((faiss.IndexFlat, "flat"), (faiss.IndexIVFFlat, "ivf-flat"))
+    kind = next((name for cls, name in kinds if isinstance(index, cls)), type(index).__name__)
+    if kind != params["kind"]:
+        raise ValueError(f"the vector index is {kind}, the manifest says {params['kind']}")
+    if kind == "ivf-flat":
+        if index.nlist != int(params["lists"]):
+            raise ValueError(f"the vector index has {index.nlist} lists, the manifest says {params['lists']}")
+        index.nprobe = int(params["probes"])
+        index.make_direct_map()
+    return index
