@@ -1,18 +1,25 @@
 """Benchmark a library of many reports: open, search, memory, disk, and adding one report.
 
-    python bench/library.py [--passages 1000000] [--dir DIR] [--queries 200]
+    python bench/library.py [--passages 1000000] [--dir DIR] [--queries 200] [--batch 200]
 
 Writes a documents folder of synthetic 250-page reports until it holds about --passages passages,
-builds it with the real reader, chunker (the bundled model's tokenizer) and BM25, but with random
-unit vectors in place of the model's (embedding a million passages would take days here; the vector
-side's cost does not depend on what the vectors say). The text is SciFact's abstracts
-(../shared/eval/beir-scifact), each report a different draw of them with its own numbers in each
-sentence, so BM25 sees a vocabulary that grows with the library.
+builds it with the real reader, chunker (the bundled model's tokenizer) and BM25, --batch reports
+per build (a library grows: each build carries the last one over), but with made-up vectors in
+place of the model's (embedding a million passages would take days here). The text is SciFact's
+abstracts (../shared/eval/beir-scifact), each report a different draw of them with its own numbers
+in each sentence, so BM25 sees a vocabulary that grows with the library.
+
+The vectors: the bundled model's embedding of a SciFact abstract drawn at random, plus Gaussian
+noise of the same norm (cosine about 0.7 to the abstract), made unit. Real text embeddings are
+clustered by topic, and an approximate index relies on that: on random unit vectors, which have no
+structure, no approximate index finds the exact neighbours (their recall is printed too). Query
+vectors are the model's embeddings of SciFact's claims: recall@10 of the vector search against an
+exact scan is measured for each share of IVF lists probed, on a train half of the claims (from which
+vector_index.PROBED_SHARE was chosen) and a test half.
 
 Then, each in a fresh process: opening the index (process start to ready, the model excluded),
-search latency p50/p95 (random query vectors, real BM25 queries from SciFact's claims), peak RSS;
-the index's bytes on disk per passage; and the time to add one more 250-page report to the library.
-Recall@10 of the vector search is measured against an exact scan of every vector.
+search latency p50/p95 (the claims: BM25 words and their vectors), peak RSS; the index's bytes on
+disk per passage; and the time to add one more 250-page report to the library.
 Prints one JSON line. With --dir the library is kept there (and reused when it is already built).
 """
 
@@ -41,15 +48,17 @@ CHARS_PER_PAGE = 2_400  # a page of a RAND report holds about 2,000-3,000 charac
 PASSAGES_PER_REPORT = 1_300  # measured: 130,165 passages in 100 reports; sizes the folder
 
 
-class RandomVectors:
-    """The bundled model's tokenizer (the chunker sizes passages with it), random unit vectors."""
+class ModelShapedVectors:
+    """The bundled model's tokenizer (the chunker sizes passages with it); vectors near real ones
+    (the module's docstring says how they are made)."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, bases: np.ndarray, seed: int = 0) -> None:
         self._model = Embedder()
         self.name = self._model.name
         self.dimension = self._model.dimension
         self.max_tokens = self._model.max_tokens
         self.texts_embedded = 0
+        self._bases = bases
         self._random = np.random.default_rng(seed)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -57,17 +66,27 @@ class RandomVectors:
 
     def embed_texts(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         self.texts_embedded += len(texts)
-        return unit_vectors(self._random, len(texts), self.dimension)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        vector: np.ndarray = self.embed_texts([text])[0]
-        return vector
+        near = self._bases[self._random.integers(len(self._bases), size=len(texts))]
+        return _unit(near + unit_vectors(self._random, len(texts), self.dimension))
 
 
 def unit_vectors(random: np.random.Generator, count: int, dimension: int) -> np.ndarray:
-    vectors = random.standard_normal((count, dimension), dtype=np.float32)
+    return _unit(random.standard_normal((count, dimension), dtype=np.float32))
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
     normalised: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    return normalised
+    return normalised.astype(np.float32)
+
+
+def model_vectors(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The bundled model's embeddings of SciFact's abstracts and claims, made once and kept in root."""
+    path = root / "scifact-vectors.npz"
+    if not path.exists():
+        model = Embedder()
+        np.savez(path, abstracts=model.embed_texts(abstracts()), claims=model.embed_texts(claims()))
+    with np.load(path) as saved:
+        return saved["abstracts"], saved["claims"]
 
 
 def abstracts() -> list[str]:
@@ -95,37 +114,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--dir", type=Path, help="keep the library here (default: a temp folder)")
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=200, help="claims timed, and in each half for recall")
+    parser.add_argument("--batch", type=int, default=200, help="reports added by each build")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)  # the fresh process's part
     args = parser.parse_args()
     if args.probe:
         print(json.dumps(probe(args.probe, args.queries)))
         return
     if args.dir:
-        run(args.dir, args.passages, args.queries)
+        run(args.dir, args.passages, args.queries, args.batch)
     else:
         with tempfile.TemporaryDirectory() as temp:
-            run(Path(temp), args.passages, args.queries)
+            run(Path(temp), args.passages, args.queries, args.batch)
 
 
-def run(root: Path, passages: int, queries: int) -> None:
+def run(root: Path, passages: int, queries: int, batch: int) -> None:
     docs, index_dir = root / "docs", root / "index"
     docs.mkdir(parents=True, exist_ok=True)
     texts = abstracts()
+    bases, _ = model_vectors(root)
     reports = max(1, round(passages / PASSAGES_PER_REPORT))
-    for number in range(reports):
-        if not (docs / f"report-{number:05d}.md").exists():
-            write_report(docs / f"report-{number:05d}.md", number, texts)
     settings = Settings(docs_dir=docs, index_dir=index_dir)
-    embedder = RandomVectors()
-    started = time.perf_counter()
-    report = Assistant(settings, embedder=embedder).index()  # type: ignore[arg-type]
-    build_seconds = time.perf_counter() - started
+    embedder = ModelShapedVectors(bases)
+    builds = []
+    for end in [*range(batch, reports, batch), reports]:
+        for number in range(end):
+            if not (docs / f"report-{number:05d}.md").exists():
+                write_report(docs / f"report-{number:05d}.md", number, texts)
+        started = time.perf_counter()
+        report = Assistant(settings, embedder=embedder).index()  # type: ignore[arg-type]
+        if not report.up_to_date:
+            builds.append({"passages": report.chunks, "seconds": round(time.perf_counter() - started, 1)})
+            print(json.dumps({"built": builds[-1], "timings": report.timings}), file=sys.stderr, flush=True)
     live = store.current_build(index_dir)
     assert live is not None
     disk = sum(p.stat().st_size for p in live.rglob("*") if p.is_file())
     disk_by_file = {p.name: round(p.stat().st_size / 1e6, 1) for p in sorted(live.iterdir()) if p.is_file()}
-    chunks = store.require_manifest(index_dir).chunks
+    manifest = store.require_manifest(index_dir)
     opened = probe_in_fresh_process(index_dir, queries)
     # One more report: the time to bring the library up to date with it.
     extra = docs / f"report-{reports:05d}.md"
@@ -138,11 +163,12 @@ def run(root: Path, passages: int, queries: int) -> None:
         json.dumps(
             {
                 "reports": reports,
-                "passages": chunks,
-                "vectors": "random unit vectors (float32), 384 dimensions",
-                "build_seconds": round(build_seconds, 1) if not report.up_to_date else "kept from an earlier run",
+                "passages": manifest.chunks,
+                "vectors": "near SciFact abstracts' embeddings (float32), 384 dimensions; the docstring says how",
+                "vector_index": dict(manifest.vector_index),
+                "builds": builds or "kept from an earlier run",
                 "disk_bytes": disk,
-                "disk_bytes_per_passage": round(disk / chunks),
+                "disk_bytes_per_passage": round(disk / manifest.chunks),
                 "disk_by_file_mb": disk_by_file,
                 **opened,
                 "add_one_report_seconds": round(add_seconds, 1),
@@ -167,17 +193,20 @@ def probe_in_fresh_process(index_dir: Path, queries: int) -> dict[str, object]:
 
 
 def probe(index_dir: Path, queries: int) -> dict[str, object]:
-    """Run in a fresh process: open the index, then search; the model is not loaded (random queries)."""
+    """Run in a fresh process: open the index, then search; the model is not loaded (the claims'
+    vectors were made by the parent)."""
     since_start = _seconds_since_process_start()
-    assistant = Assistant(Settings(index_dir=index_dir), embedder=_QueryVectors())  # type: ignore[arg-type]
+    _, claim_vectors = model_vectors(index_dir.parent)
+    texts = claims()
+    vectors = _QueryVectors(dict(zip(texts, claim_vectors, strict=True)))
+    assistant = Assistant(Settings(index_dir=index_dir), embedder=vectors)  # type: ignore[arg-type]
     started = time.perf_counter()
     assistant.stored_index()
     open_seconds = time.perf_counter() - started
     ready = since_start + open_seconds
     rss_open = _peak_rss_mb()
-    questions = claims()[:queries]
     times = []
-    for question in questions:
+    for question in texts[:queries]:
         started = time.perf_counter()
         assistant.search(question)
         times.append(time.perf_counter() - started)
@@ -185,6 +214,8 @@ def probe(index_dir: Path, queries: int) -> dict[str, object]:
     # What the resident memory is: the process's own, or pages of the memory-mapped index files
     # (shared with the page cache, given back under memory pressure).
     parts = {"own (RssAnon)": _status_mb("RssAnon"), "mapped files (RssFile)": _status_mb("RssFile")}
+    stored = assistant.stored_index()
+    halves = {"train": claim_vectors[0::2][:queries], "test": claim_vectors[1::2][:queries]}
     return {
         "open_seconds": round(open_seconds, 2),
         "process_start_to_ready_seconds": round(ready, 2),
@@ -192,30 +223,56 @@ def probe(index_dir: Path, queries: int) -> dict[str, object]:
         "peak_rss_mb_open": rss_open,
         "peak_rss_mb_after_search": rss_searched,
         "rss_mb_after_search": parts,
-        "recall_at_10_vs_exact": _recall_at_10(assistant.stored_index()),
+        **_recall(stored, halves),
     }
 
 
-def _recall_at_10(stored: store.StoredIndex, queries: int = 50) -> float:
-    """The vector search's top 10 against an exact scan of every vector (after the RSS is read)."""
+def _recall(stored: store.StoredIndex, halves: dict[str, np.ndarray]) -> dict[str, object]:
+    """Recall@10 of the vector search against an exact scan of every vector (after the RSS is read):
+    for each half of the claims at the library's own setting, and for other shares of IVF lists probed;
+    and for random unit query vectors."""
     vectors = stored.all_vectors()
-    found = 0
-    for query in unit_vectors(np.random.default_rng(2), queries, vectors.shape[1]):
-        exact = set(np.argsort(-(vectors @ query))[:10].tolist())
-        found += len(exact & {row for row, _ in stored.search_vectors(query, 10)})
-    return round(found / (10 * queries), 3)
+    index = stored.backend.faiss_index  # type: ignore[attr-defined]
+    exact = {name: _exact_top10(vectors, queries) for name, queries in halves.items()}
+    random_queries = unit_vectors(np.random.default_rng(2), 50, vectors.shape[1])
+    exact_random = _exact_top10(vectors, random_queries)
+
+    def recall(queries: np.ndarray, truth: list[set[int]]) -> float:
+        pairs = zip(queries, truth, strict=True)
+        found = sum(len(t & {row for row, _ in stored.search_vectors(q, 10)}) for q, t in pairs)
+        return round(found / (10 * len(queries)), 3)
+
+    result: dict[str, object] = {
+        "recall_at_10_vs_exact": {name: recall(halves[name], exact[name]) for name in halves},
+        "recall_at_10_random_queries": recall(random_queries, exact_random),
+    }
+    if hasattr(index, "nprobe"):
+        own, by_probes = index.nprobe, {}
+        for share in (1 / 128, 1 / 64, 1 / 32, 1 / 16, 1 / 8):
+            index.nprobe = max(1, round(index.nlist * share))
+            by_probes[f"{index.nprobe}/{index.nlist}"] = {name: recall(halves[name], exact[name]) for name in halves}
+        index.nprobe = own
+        result["recall_at_10_by_lists_probed"] = by_probes
+    return result
+
+
+def _exact_top10(vectors: np.ndarray, queries: np.ndarray) -> list[set[int]]:
+    tops = []
+    for start in range(0, len(queries), 50):
+        scores = vectors @ queries[start : start + 50].T
+        tops += [set(np.argsort(-column)[:10].tolist()) for column in scores.T]
+    return tops
 
 
 class _QueryVectors:
-    """Random unit query vectors, for a process that must not load the model."""
+    """The claims' vectors, for a process that must not load the model."""
 
-    def __init__(self, dimension: int = 384) -> None:
-        self._random = np.random.default_rng(1)
-        self.dimension = dimension
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self._vectors = vectors
+        self.dimension = len(next(iter(vectors.values())))
 
     def embed_query(self, text: str) -> np.ndarray:
-        vector: np.ndarray = unit_vectors(self._random, 1, self.dimension)[0]
-        return vector
+        return self._vectors[text]
 
 
 def _seconds_since_process_start() -> float:
