@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from .config import LOCAL_STORE, Settings
 from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError, StoreUnavailableError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
-from .lexical import Lexical
+from .lexical import Lexical, Terms
 from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, SkippedFile, mismatch
 from .tables import embedded_text
 from .types import Chunk, Document, Page
@@ -350,20 +351,47 @@ def _write(
     if progress:
         progress("writing", 0, 1)
     titles = {d.path: d.title for d in manifest.documents}
-    lexical = _lexical(merged.chunks, pages, titles, settings.store == LOCAL_STORE)
+    terms = _passage_terms(merged.chunks, previous, set(plan.unchanged)) if settings.store == LOCAL_STORE else None
+    lexical = _lexical(terms, pages, titles)
     store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *lexical))
     if progress:
         progress("writing", 1, 1)
     return manifest
 
 
+def _passage_terms(chunks: Sequence[Chunk], previous: store.StoredIndex | None, kept: set[str]) -> Terms:
+    """Each chunk's BM25 terms: a kept document's as the live build has them, when it kept them (its rows
+    there are one run, in the same order), and the others' made now."""
+    same_terms = previous is not None and previous.manifest.lexical == LEXICAL_SETTINGS  # else made anew
+    carried = previous.passage_terms() if previous is not None and kept and same_terms else None
+    runs: dict[str, tuple[int, int]] = {}
+    if carried is not None and previous is not None:
+        start = 0
+        for document in previous.manifest.documents:
+            runs[document.path] = (start, start + document.chunks)
+            start += document.chunks
+    parts: list[Terms] = []
+    pending: list[str] = []
+    for name, group in groupby(chunks, key=lambda chunk: chunk.document):
+        if carried is not None and name in kept and name in runs:
+            if pending:
+                parts.append(Terms.of(pending))
+                pending = []
+            parts.append(carried.rows(*runs[name]))
+        else:
+            pending += [chunk.search_text for chunk in group]
+    if pending or not parts:
+        parts.append(Terms.of(pending))
+    return Terms.join(parts)
+
+
 def _lexical(
-    chunks: Sequence[Chunk], pages: Mapping[str, Sequence[Page]], titles: Mapping[str, str], passages: bool
+    terms: Terms | None, pages: Mapping[str, Sequence[Page]], titles: Mapping[str, str]
 ) -> tuple[Lexical | None, Lexical]:
-    """BM25 over the chunks (row i = chunk i; unless `passages` is False: a Milvus store indexes them
-    itself) and over document profiles (row i = i-th document of pages; always here, one row a document)."""
+    """BM25 over the chunks' terms (row i = chunk i; None for a Milvus store, which indexes them itself)
+    and over document profiles (row i = i-th document of pages; always here, one row a document)."""
     profiles = [document_profile(name, titles.get(name, ""), pages[name]) for name in pages]
-    return (Lexical.build([c.search_text for c in chunks]) if passages else None), Lexical.build(profiles)
+    return (Lexical.build(terms) if terms is not None else None), Lexical.build(profiles)
 
 
 def document_profile(name: str, title: str, pages: Sequence[Page]) -> str:

@@ -4,11 +4,20 @@ module importing bm25s."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .term_forms import with_forms
+
+# Each passage's terms, saved beside bm25s's files, so that a build carrying passages over does not
+# make their terms again: at 130,000 passages that was 52 s of the 86 s adding a report took
+# (profiled; term_forms' patterns 33 s, bm25s' tokenizer 19 s).
+TERM_IDS = "term-ids.npy"  # every text's term ids (into bm25s' vocabulary), one text after another
+TERM_STARTS = "term-starts.npy"  # where each text's ids start; one more entry: the end
 
 # Lucene's BM25 with k1 = 0.9, b = 0.4 (Anserini's defaults), chosen on SciFact's train split with
 # bench/tune_retrieval.py: inside the fusion they beat bm25s' defaults (1.5, 0.75) by 0.006 nDCG@10.
@@ -56,23 +65,76 @@ def _tokenize(texts: Sequence[str], return_ids: bool) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class Terms:
+    """The BM25 terms of some texts: text i's are vocabulary[ids[starts[i]:starts[i + 1]]]."""
+
+    ids: np.ndarray  # int32
+    starts: np.ndarray  # int64, one more entry than texts
+    vocabulary: Sequence[str]  # term id -> term
+
+    @staticmethod
+    def of(texts: Sequence[str]) -> Terms:
+        tokenized = _tokenize(texts, return_ids=True)
+        vocabulary = [""] * len(tokenized.vocab)
+        for term, number in tokenized.vocab.items():
+            vocabulary[number] = term
+        lengths = [len(ids) for ids in tokenized.ids]
+        ids = np.fromiter((i for text in tokenized.ids for i in text), dtype=np.int32, count=sum(lengths))
+        return Terms(ids, np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]), vocabulary)
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def rows(self, start: int, stop: int) -> Terms:
+        """Texts start..stop-1 (their ids still index the whole vocabulary)."""
+        begin, end = int(self.starts[start]), int(self.starts[stop])
+        starts = np.asarray(self.starts[start : stop + 1]) - begin
+        return Terms(np.asarray(self.ids[begin:end]), starts, self.vocabulary)
+
+    @staticmethod
+    def join(parts: Sequence[Terms]) -> Terms:
+        """The parts' texts in order, over one vocabulary of the terms they use."""
+        vocabulary: dict[str, int] = {}
+        ids, starts, offset = [], [np.zeros(1, dtype=np.int64)], 0
+        for part in parts:
+            used = np.unique(part.ids)
+            renumbered = np.zeros(len(part.vocabulary), dtype=np.int32)
+            renumbered[used] = [vocabulary.setdefault(part.vocabulary[i], len(vocabulary)) for i in used.tolist()]
+            ids.append(renumbered[part.ids])
+            starts.append(part.starts[1:] + offset)
+            offset += len(part.ids)
+        terms = list(vocabulary)
+        return Terms(np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32), np.concatenate(starts), terms)
+
+
 class Lexical:
-    def __init__(self, retriever: Any) -> None:
+    def __init__(self, retriever: Any, terms: Terms | None = None, directory: Path | None = None) -> None:
         self.retriever = retriever
+        self._terms = terms
+        self._directory = directory  # where it was loaded from: its saved terms are read when asked for
 
     @classmethod
-    def build(cls, texts: Sequence[str], k1: float | None = None, b: float | None = None) -> Lexical:
-        """BM25 over the texts with SETTINGS (k1 and b may be overridden: bench/tune_retrieval.py)."""
+    def build(cls, texts: Sequence[str] | Terms, k1: float | None = None, b: float | None = None) -> Lexical:
+        """BM25 over the texts, or over texts' terms, with SETTINGS (k1 and b may be overridden:
+        bench/tune_retrieval.py)."""
         import bm25s
+        from bm25s.tokenization import Tokenized
 
+        terms = texts if isinstance(texts, Terms) else Terms.of(texts)
         lexical = cls(
             bm25s.BM25(
                 method=SETTINGS["method"],
                 k1=SETTINGS["k1"] if k1 is None else k1,
                 b=SETTINGS["b"] if b is None else b,
-            )
+            ),
+            terms,
         )
-        lexical.retriever.index(_tokenize(texts, return_ids=True), show_progress=False)
+        bounds = terms.starts.tolist()
+        ids = terms.ids.tolist()
+        texts_ids = [ids[start:stop] for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
+        vocabulary = {term: number for number, term in enumerate(terms.vocabulary)}
+        lexical.retriever.index(Tokenized(ids=texts_ids, vocab=vocabulary), show_progress=False)
         return lexical
 
     @classmethod
@@ -80,10 +142,26 @@ class Lexical:
         import bm25s
 
         # Memory-mapped: at 130,000 passages loading the arrays whole was 0.25 s of opening the index.
-        return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False))
+        return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False), directory=directory)
 
     def save(self, directory: Path) -> None:
         self.retriever.save(str(directory), show_progress=False)
+        if self._terms is not None:
+            np.save(directory / TERM_IDS, self._terms.ids, allow_pickle=False)
+            np.save(directory / TERM_STARTS, self._terms.starts, allow_pickle=False)
+
+    def terms(self) -> Terms | None:
+        """Every indexed text's terms, or None for an index saved without them (before they were kept)."""
+        if self._terms is None and self._directory is not None and (self._directory / TERM_IDS).is_file():
+            vocabulary = [""] * len(self.retriever.vocab_dict)
+            for term, number in self.retriever.vocab_dict.items():
+                vocabulary[number] = term
+            ids = np.load(self._directory / TERM_IDS, mmap_mode="r", allow_pickle=False)
+            starts = np.load(self._directory / TERM_STARTS, allow_pickle=False)
+            if len(starts) != int(self.retriever.scores["num_docs"]) + 1 or int(starts[-1]) != len(ids):
+                raise ValueError(f"{TERM_IDS} does not match the BM25 index")
+            self._terms = Terms(ids, starts, vocabulary)
+        return self._terms
 
     def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
         """(chunk row, BM25 score) pairs, best first; chunks sharing no term with the question are left out."""

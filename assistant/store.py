@@ -44,7 +44,7 @@ import numpy as np
 from . import checksums, chunk_table, page_table, vector_index
 from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
-from .lexical import Lexical
+from .lexical import Lexical, Terms
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
 from .manifest import Manifest
 from .types import Chunk, Page
@@ -160,6 +160,25 @@ class StoredIndex:
     def embedded(self, rows: Sequence[int]) -> Embedded:
         """The stored chunks and vectors of the given rows, to carry into a new build."""
         return Embedded([self.chunks[i] for i in rows], self.backend.vectors(rows), self.backend.sentence_vectors(rows))
+
+    def passage_terms(self) -> Terms | None:
+        """The passages' BM25 terms (row i = chunk i), when this build kept them (a local store, written
+        since they are), for a new build to carry over; checked to be this build's runs of documents."""
+        if not isinstance(self.backend, LocalVectors):
+            return None
+        try:
+            terms = self.backend.lexical.terms()
+        except (OSError, ValueError):  # not this build's terms: they are made again, from the texts
+            return None
+        if terms is None or len(terms) != len(self.chunks):
+            return None
+        start = 0
+        for document in self.manifest.documents:
+            stop = start + document.chunks
+            if document.chunks and {self.chunks[start].document, self.chunks[stop - 1].document} != {document.path}:
+                return None
+            start = stop
+        return terms
 
     def page(self, document: str, number: int) -> Page:
         return self.pages[document][number - 1]

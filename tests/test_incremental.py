@@ -224,3 +224,49 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_readers(tmp_path:
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("RUN") == 1 and "DOCS 2" in result.stdout
+
+
+def test_bm25_carried_over_is_the_bm25_made_from_every_text(
+    tmp_path: Path, make_assistant: Callable[..., Assistant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build keeps each passage's BM25 terms, so the next one makes terms only for what it read; its
+    BM25 scores every passage as a build from scratch does."""
+    docs = _docs(tmp_path, {"a.md": A, "b.md": B_OLD})
+    pdfs.golden_report(docs / "c.pdf")
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    made: list[str] = []
+    terms_of = lexical.Terms.of
+    monkeypatch.setattr(lexical.Terms, "of", staticmethod(lambda texts: made.extend(texts) or terms_of(texts)))
+    (docs / "b.md").write_text(B_NEW, encoding="utf-8")
+    (docs / "d.md").write_text(D, encoding="utf-8")
+    (docs / "a.md").unlink()
+    report = assistant.index()
+    assert report.changed == ("b.md",) and report.added == ("d.md",) and report.unchanged == ("c.pdf",)
+    incremental = assistant.stored_index()
+    new_texts = {c.search_text for c in incremental.chunks if c.document in ("b.md", "d.md")}
+    kept_texts = {c.search_text for c in incremental.chunks if c.document == "c.pdf"}
+    assert new_texts <= set(made) and not kept_texts & set(made)
+
+    scratch = make_assistant(docs, tmp_path / "scratch")
+    scratch.index()
+    assert [c.search_text for c in incremental.chunks] == [c.search_text for c in scratch.stored_index().chunks]
+    for words in ("Belarus Russia", "nuclear power plant loan", "joint regional grouping of forces 2021", "gas"):
+        assert incremental.search_lexical(words, 50) == scratch.stored_index().search_lexical(words, 50)
+
+    # A build written before the terms were kept (no term files): they are made from the texts.
+    build_dir = store.current_build(tmp_path / "idx")
+    assert build_dir is not None
+    manifest = json.loads((build_dir / store.MANIFEST).read_text(encoding="utf-8"))
+    for name in (lexical.TERM_IDS, lexical.TERM_STARTS):
+        (build_dir / store.BM25_DIR / name).unlink()
+        del manifest["files"][f"{store.BM25_DIR}/{name}"]
+    del manifest["checksum"]
+    (build_dir / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (docs / "e.md").write_text(A, encoding="utf-8")
+    made.clear()
+    assert make_assistant(docs, tmp_path / "idx").index().added == ("e.md",)
+    assert kept_texts <= set(made)
+    scratch.index()
+    rebuilt = make_assistant(docs, tmp_path / "idx").stored_index()
+    assert rebuilt.search_lexical("potash Klaipeda", 50) == scratch.stored_index().search_lexical("potash Klaipeda", 50)
