@@ -341,8 +341,7 @@ def _write(
         sentence_vectors=sentence_vectors,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         store=settings.store,
-        # Milvus searches its collections exactly (milvus_store.py): the choice is the local store's.
-        vector_index=vector_index.choose(len(merged.chunks)) if settings.store == LOCAL_STORE else vector_index.FLAT,
+        vector_index=vector_index.choose(len(merged.chunks)),  # a Milvus store builds the same kind (milvus_store.py)
         documents=tuple(sorted(kept + read, key=lambda d: d.path)),
         skipped=tuple(
             SkippedFile(name, source.size, source.sha256, why) for name, (source, why) in sorted(plan.failed.items())

@@ -23,7 +23,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from .config import MILVUS_TOKEN_VAR
 from .errors import StoreUnavailableError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import term_text
+from .vector_index import FLAT as FLAT_INDEX
 
 CHUNKS, SENTENCES = "_chunks", "_sentences"
 TIMEOUT_S = 10.0  # to connect, and for each request: a server that does not answer is reported, not waited on
@@ -101,9 +102,20 @@ def unavailable(location: str, error: Exception) -> StoreUnavailableError:
 class MilvusVectors:
     """One build's collections, searched as store.Vectors (store.py)."""
 
-    def __init__(self, client: Any, location: str, prefix: str, dimension: int, sentence_starts: np.ndarray) -> None:
+    def __init__(
+        self,
+        client: Any,
+        location: str,
+        prefix: str,
+        dimension: int,
+        sentence_starts: np.ndarray,
+        vector_index: Mapping[str, Any],
+    ) -> None:
         self.client, self.location, self.prefix, self.dimension = client, location, prefix, dimension
         self.sentence_starts = sentence_starts
+        # An IVF index probes as many lists as the local one would (vector_index.py); FLAT needs nothing.
+        probes = {"nprobe": int(vector_index["probes"])} if vector_index["kind"] == "ivf-flat" else {}
+        self._search_params = {"params": probes} if probes else {}
         # (collection, id) -> vector. A build's collections never change, so what is kept stays true.
         self._cached: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._lock = threading.Lock()  # the web chat answers several questions at once
@@ -136,7 +148,7 @@ class MilvusVectors:
             data=data,
             anns_field=field,
             limit=top_k,
-            search_params={"metric_type": metric},
+            search_params={"metric_type": metric, **(self._search_params if field == "vector" else {})},
             output_fields=["vector"],
         )
         self._keep(self.prefix + CHUNKS, {int(hit["id"]): hit["entity"]["vector"] for hit in found[0]})
@@ -202,13 +214,19 @@ class MilvusVectors:
 
 
 def write(
-    client: Any, location: str, prefix: str, vectors: np.ndarray, sentences: np.ndarray, texts: Sequence[str]
+    client: Any,
+    location: str,
+    prefix: str,
+    vectors: np.ndarray,
+    sentences: np.ndarray,
+    texts: Sequence[str],
+    vector_index: Mapping[str, Any],
 ) -> None:
     """Both collections of one build, complete and flushed; on failure, neither is left behind."""
     from pymilvus import MilvusException
 
     try:
-        _create(client, prefix + CHUNKS, int(vectors.shape[1]), lexical=True)
+        _create(client, prefix + CHUNKS, int(vectors.shape[1]), lexical=True, vector_index=vector_index)
         terms = [_fit(t) for t in term_text(texts)]
         for start in range(0, len(vectors), INSERT_BATCH):
             client.insert(
@@ -249,15 +267,23 @@ def drop(client: Any, prefix: str) -> None:
             pass
 
 
-def _create(client: Any, name: str, dimension: int, lexical: bool) -> None:
+def _create(
+    client: Any, name: str, dimension: int, lexical: bool, vector_index: Mapping[str, Any] = FLAT_INDEX
+) -> None:
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False)
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
     index = client.prepare_index_params()
-    # Exact inner product, as the local index searches: the same passages for the same question.
-    index.add_index("vector", index_type="FLAT", metric_type="IP")
+    # Inner product, exact below the size where the local index turns to IVF (vector_index.py) and an IVF
+    # index with the same lists from there: the same passages for the same question below it. Milvus
+    # Lite reads index parameters only in the "params" form (below).
+    if vector_index["kind"] == "ivf-flat":
+        lists = {"nlist": int(vector_index["lists"])}
+        index.add_index("vector", index_type="IVF_FLAT", metric_type="IP", params={**lists, "params": lists})
+    else:
+        index.add_index("vector", index_type="FLAT", metric_type="IP")
     if lexical:
         # The terms are ours already (stemmed, stopwords out): the standard analyzer only splits them
         # at the spaces between them again.

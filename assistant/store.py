@@ -306,7 +306,8 @@ def _milvus_vectors(manifest: Manifest, build_id: str, starts: np.ndarray) -> tu
     from . import milvus_store
 
     prefix, location = milvus_store.collection_prefix(build_id), manifest.store
-    backend = milvus_store.MilvusVectors(milvus_store.connect(location), location, prefix, manifest.dimension, starts)
+    client = milvus_store.connect(location)
+    backend = milvus_store.MilvusVectors(client, location, prefix, manifest.dimension, starts, manifest.vector_index)
     return backend, backend.open()
 
 
@@ -411,7 +412,9 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, c
         matrix = np.concatenate(sentences) if sentences else np.zeros((0, vectors.shape[1]), dtype=np.float32)
         prefix = milvus_store.collection_prefix(build_id)
         texts = [chunk.search_text for chunk in new.embedded.chunks]
-        milvus_store.write(client, new.manifest.store, prefix, vectors, matrix.astype(np.float32), texts)
+        milvus_store.write(
+            client, new.manifest.store, prefix, vectors, matrix.astype(np.float32), texts, new.manifest.vector_index
+        )
     offsets = _write_jsonl(staging / CHUNKS, (_chunk_row(chunk) for chunk in new.embedded.chunks))
     starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
     np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)

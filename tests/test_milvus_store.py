@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, Settings, store
+from assistant import Assistant, Settings, store, vector_index
 from assistant.config import store_location
 from assistant.errors import ConfigError, IndexMismatchError, StoreUnavailableError
 from assistant.evaluation.evalsets import read_questions
@@ -211,3 +211,22 @@ def test_an_index_built_on_one_store_is_not_read_as_another(
     assert report.moved == (milvus_server, "faiss") and report.embedded == ()
     assert (store.current_build(tmp_path / "idx") / store.VECTORS).is_file()  # type: ignore[operator]
     assert back.search("potash", 1)[0].chunk.document == "a.md"
+
+
+def test_a_library_past_the_threshold_gets_an_ivf_index_in_milvus_too(
+    tmp_path: Path, make_assistant: Callable[..., Assistant], milvus_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pymilvus import MilvusClient
+
+    monkeypatch.setattr(vector_index, "ANN_FROM", 2)  # three passages make a large library here
+    docs = _docs(tmp_path, {"a.md": A, "b.md": B, "c.md": C})
+    make_assistant(docs, tmp_path / "idx").index()  # local first: the move copies its vectors
+    assistant = make_assistant(docs, tmp_path / "idx", store=milvus_server)
+    report = assistant.index()
+    assert report.moved == ("faiss", milvus_server) and report.embedded == ()
+    stored = assistant.stored_index()
+    assert stored.manifest.vector_index == {"kind": "ivf-flat", "lists": 2, "probes": 2}
+    name = collection_prefix(stored.directory.name) + CHUNKS
+    described = MilvusClient(uri=milvus_server).describe_index(name, "vector")
+    assert (described["index_type"], described["params"]) == ("IVF_FLAT", {"nlist": 2})
+    assert assistant.search("joint regional grouping of forces", 1)[0].chunk.document == "c.md"
