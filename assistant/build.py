@@ -369,19 +369,29 @@ def _passage_terms(chunks: Sequence[Chunk], previous: store.StoredIndex | None, 
         for document in previous.manifest.documents:
             runs[document.path] = (start, start + document.chunks)
             start += document.chunks
-    parts: list[Terms] = []
+    parts: list[Terms | tuple[int, int]] = []  # terms made now, or a run of the live build's rows
     pending: list[str] = []
     for name, group in groupby(chunks, key=lambda chunk: chunk.document):
         if carried is not None and name in kept and name in runs:
             if pending:
                 parts.append(Terms.of(pending))
                 pending = []
-            parts.append(carried.rows(*runs[name]))
+            start, stop = runs[name]
+            previous_part = parts[-1] if parts else None
+            if isinstance(previous_part, tuple) and previous_part[1] == start:
+                start = previous_part[0]  # documents kept side by side are one run there too: one slice
+                parts.pop()
+            parts.append((start, stop))
         else:
             pending += [chunk.search_text for chunk in group]
     if pending or not parts:
         parts.append(Terms.of(pending))
-    return Terms.join(parts)
+    return Terms.join([part if isinstance(part, Terms) else _rows(carried, part) for part in parts])
+
+
+def _rows(terms: Terms | None, run: tuple[int, int]) -> Terms:
+    assert terms is not None, "runs of the live build's rows are taken only from its terms"
+    return terms.rows(*run)
 
 
 def _lexical(
