@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 from timing import percentiles  # bench/ is on sys.path when a script in it runs
 
-from assistant import Assistant, Settings, store
+from assistant import Assistant, Settings, store, vector_index
 from assistant.embedding import Embedder
 
 SCIFACT = Path(__file__).resolve().parents[2] / "shared/eval/beir-scifact"
@@ -250,9 +250,22 @@ def _recall(stored: store.StoredIndex, halves: dict[str, np.ndarray]) -> dict[st
         own, by_probes = index.nprobe, {}
         for share in (1 / 128, 1 / 64, 1 / 32, 1 / 16, 1 / 8):
             index.nprobe = max(1, round(index.nlist * share))
-            by_probes[f"{index.nprobe}/{index.nlist}"] = {name: recall(halves[name], exact[name]) for name in halves}
+            entry: dict[str, object] = {name: recall(halves[name], exact[name]) for name in halves}
+            times = []
+            for query in halves["test"]:
+                started = time.perf_counter()
+                stored.search_vectors(query, 10)
+                times.append(time.perf_counter() - started)
+            entry["vector_search_ms"] = percentiles(times)
+            by_probes[f"{index.nprobe}/{index.nlist}"] = entry
         index.nprobe = own
         result["recall_at_10_by_lists_probed"] = by_probes
+        flat, times = vector_index.build(vectors, vector_index.FLAT), []  # what a flat index would cost
+        for query in halves["test"]:
+            started = time.perf_counter()
+            flat.search(query.reshape(1, -1), 10)
+            times.append(time.perf_counter() - started)
+        result["exact_scan_ms"] = percentiles(times)
     return result
 
 

@@ -71,7 +71,7 @@ def test_a_large_library_gets_an_ivf_index_that_finds_what_exact_search_finds(
         exact = set(np.argsort(-(vectors @ query))[:10].tolist())
         found += len(exact & {row for row, _ in stored.search_vectors(query, 10)})
     recall = found / (10 * len(questions))
-    print(f"\nIVF {dict(stored.manifest.vector_index)} recall@10 vs exact over {len(questions)} questions: {recall:.3f}")
+    print(f"\nIVF {dict(stored.manifest.vector_index)}: recall@10 {recall:.3f} vs exact, {len(questions)} questions")
     assert recall >= 0.95
     answer = assistant.ask(questions[0].question)
     pages = [stored.page(c.document, c.page_start).text[c.char_start : c.char_end] for c in answer.citations]
