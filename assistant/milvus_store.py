@@ -114,7 +114,7 @@ class MilvusVectors:
         self.client, self.location, self.prefix, self.dimension = client, location, prefix, dimension
         self.sentence_starts = sentence_starts
         # An IVF index probes as many lists as the local one would (vector_index.py); FLAT needs nothing.
-        probes = {"nprobe": int(vector_index["probes"])} if vector_index["kind"] == "ivf-flat" else {}
+        probes = {"nprobe": int(vector_index["probes"])} if vector_index["kind"] != "flat" else {}
         self._search_params = {"params": probes} if probes else {}
         # (collection, id) -> vector. A build's collections never change, so what is kept stays true.
         self._cached: OrderedDict[tuple[str, int], Any] = OrderedDict()
@@ -277,9 +277,10 @@ def _create(
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
     index = client.prepare_index_params()
     # Inner product, exact below the size where the local index turns to IVF (vector_index.py) and an IVF
-    # index with the same lists from there: the same passages for the same question below it. Milvus
-    # Lite reads index parameters only in the "params" form (below).
-    if vector_index["kind"] == "ivf-flat":
+    # index with the same lists from there (float32: Milvus's IVF has no float16 of a float vector): the
+    # same passages for the same question below it. Milvus Lite reads index parameters only in the
+    # "params" form (below).
+    if vector_index["kind"] != "flat":
         lists = {"nlist": int(vector_index["lists"])}
         index.add_index("vector", index_type="IVF_FLAT", metric_type="IP", params={**lists, "params": lists})
     else:

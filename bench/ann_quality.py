@@ -34,6 +34,8 @@ SHARES = (1 / 32, 1 / 16, 1 / 8, 1 / 4)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/ann-quality"))
+    parser.add_argument("--lists-factor", type=float, default=1.0, help="lists = factor x sqrt(passages)")
+    parser.add_argument("--kind", default="ivf-fp16", help="the IVF index's kind: ivf-fp16 or ivf-flat")
     args = parser.parse_args()
     settings = Settings.from_env()
     work = work_dir(args.cache_dir, "beir", SCIFACT, settings)
@@ -45,13 +47,13 @@ def main() -> None:
     assert isinstance(stored.backend, LocalVectors)
     flat = stored.backend
     vectors = stored.all_vectors()
-    lists = round(math.sqrt(len(vectors)))  # vector_index.choose's rule, at this library's size
-    trained = vector_index.build(vectors, {"kind": "ivf-flat", "lists": lists, "probes": 1})
+    lists = round(math.sqrt(len(vectors)) * args.lists_factor)  # vector_index.choose's rule: the factor is 1
+    trained = vector_index.build(vectors, {"kind": args.kind, "lists": lists, "probes": 1})
     trained.make_direct_map()  # as vector_index.load does: the search reads passages' vectors back
     embed = assistant.embedder.embed_query
     queries = {split: {q: embed(t) for q, t in data.queries.items()} for split, data in splits.items()}
     exact = {split: {q: _top10(flat, v) for q, v in qs.items()} for split, qs in queries.items()}
-    result: dict[str, object] = {"passages": len(vectors), "lists": lists}
+    result: dict[str, object] = {"passages": len(vectors), "kind": args.kind, "lists": lists}
     for label, share in [("flat", 0.0), *((f"{max(1, round(lists * s))}/{lists}", s) for s in SHARES)]:
         if share:
             trained.nprobe = max(1, round(lists * share))

@@ -225,7 +225,7 @@ def test_a_library_past_the_threshold_gets_an_ivf_index_in_milvus_too(
     report = assistant.index()
     assert report.moved == ("faiss", milvus_server) and report.embedded == ()
     stored = assistant.stored_index()
-    assert stored.manifest.vector_index == {"kind": "ivf-flat", "lists": 2, "probes": 2}
+    assert stored.manifest.vector_index == {"kind": "ivf-fp16", "lists": 2, "probes": 2}
     name = collection_prefix(stored.directory.name) + CHUNKS
     described = MilvusClient(uri=milvus_server).describe_index(name, "vector")
     assert (described["index_type"], described["params"]) == ("IVF_FLAT", {"nlist": 2})

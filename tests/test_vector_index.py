@@ -18,8 +18,8 @@ from .conftest import DOCUGAMI, shared_data
 def test_a_small_library_keeps_the_flat_index_and_its_manifest_says_nothing_new() -> None:
     assert vector_index.choose(vector_index.ANN_FROM - 1) == {"kind": "flat"}
     large = vector_index.choose(1_000_000)
-    assert large == {"kind": "ivf-flat", "lists": 1000, "probes": round(1000 * vector_index.PROBED_SHARE)}
-    assert vector_index.choose(vector_index.ANN_FROM)["kind"] == "ivf-flat"
+    assert large == {"kind": "ivf-fp16", "lists": 1000, "probes": round(1000 * vector_index.PROBED_SHARE)}
+    assert vector_index.choose(vector_index.ANN_FROM)["kind"] == "ivf-fp16"
 
 
 def test_the_golden_index_is_flat(golden_assistant: Assistant) -> None:
@@ -51,17 +51,18 @@ def test_a_large_library_gets_an_ivf_index_that_finds_what_exact_search_finds(
 
     stored = assistant.stored_index()
     params = stored.manifest.vector_index
-    assert params == vector_index.choose(stored.manifest.chunks) and params["kind"] == "ivf-flat"
-    assert type(stored.backend.faiss_index).__name__ == "IndexIVFFlat"  # type: ignore[attr-defined]
-    # A passage's vector reads back exactly: the IVF lists hold the vectors whole.
+    assert params == vector_index.choose(stored.manifest.chunks) and params["kind"] == "ivf-fp16"
+    assert type(stored.backend.faiss_index).__name__ == "IndexIVFScalarQuantizer"  # type: ignore[attr-defined]
+    # A passage's vector reads back within float16's precision: the IVF lists hold each vector whole,
+    # in half the bytes.
     same = [i for i, c in enumerate(flat.chunks) if c.document != held_back.name]
-    assert np.array_equal(stored.all_vectors(), flat.all_vectors()[same])
+    np.testing.assert_allclose(stored.all_vectors(), flat.all_vectors()[same], rtol=2**-10, atol=1e-7)
 
     (tmp_path / held_back.name).rename(held_back)
     report = assistant.index()
     assert report.added == (held_back.name,) and report.unchanged and not report.full_rebuild_reason
     stored = assistant.stored_index()
-    assert stored.manifest.vector_index["kind"] == "ivf-flat" and len(stored.chunks) == len(flat.chunks)
+    assert stored.manifest.vector_index["kind"] == "ivf-fp16" and len(stored.chunks) == len(flat.chunks)
 
     questions = read_questions(shared_data(DOCUGAMI / "qna_subset_AAPL_AMZN_NVDA.csv"))
     vectors = stored.all_vectors()
@@ -81,8 +82,8 @@ def test_a_large_library_gets_an_ivf_index_that_finds_what_exact_search_finds(
 def test_an_index_file_that_is_not_what_the_manifest_says_is_refused(tmp_path: Path) -> None:
     vectors = np.eye(4, dtype=np.float32)
     vector_index.write(vector_index.build(vectors, vector_index.FLAT), tmp_path / "v.faiss")
-    with pytest.raises(ValueError, match="the vector index is flat, the manifest says ivf-flat"):
-        vector_index.load(tmp_path / "v.faiss", {"kind": "ivf-flat", "lists": 2, "probes": 1})
+    with pytest.raises(ValueError, match="the vector index is flat, the manifest says ivf-fp16"):
+        vector_index.load(tmp_path / "v.faiss", {"kind": "ivf-fp16", "lists": 2, "probes": 1})
     assert vector_index.load(tmp_path / "v.faiss", vector_index.FLAT).ntotal == 4
 
 
@@ -97,7 +98,7 @@ def test_a_damaged_vector_index_asks_for_a_rebuild(
     assistant = make_assistant(docs, tmp_path / "idx")
     assistant.index()
     build = store.current_build(tmp_path / "idx")
-    assert build is not None and assistant.stored_index().manifest.vector_index["kind"] == "ivf-flat"
+    assert build is not None and assistant.stored_index().manifest.vector_index["kind"] == "ivf-fp16"
     vector_index.write(vector_index.build(np.eye(384, dtype=np.float32)[:3], vector_index.FLAT), build / store.VECTORS)
     with pytest.raises(IndexCorruptError, match="rebuild it with: assistant index --rebuild"):
         store.load(tmp_path / "idx")
