@@ -170,15 +170,21 @@ class StoredIndex:
             terms = self.backend.lexical.terms()
         except (OSError, ValueError):  # not this build's terms: they are made again, from the texts
             return None
-        if terms is None or len(terms) != len(self.chunks):
+        if terms is None or len(terms) != len(self.chunks) or self.runs() is None:
             return None
-        start = 0
+        return terms
+
+    def runs(self) -> dict[str, tuple[int, int]] | None:
+        """Each document's rows (start, stop): a build's chunks are in its manifest's document order,
+        one run a document. Checked at each run's ends; None when they are not (never written so)."""
+        runs, start = {}, 0
         for document in self.manifest.documents:
             stop = start + document.chunks
             if document.chunks and {self.chunks[start].document, self.chunks[stop - 1].document} != {document.path}:
                 return None
+            runs[document.path] = (start, stop)
             start = stop
-        return terms
+        return runs if start == len(self.chunks) else None
 
     def page(self, document: str, number: int) -> Page:
         return self.pages[document][number - 1]
