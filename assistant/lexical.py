@@ -161,11 +161,15 @@ class Lexical:
         if self._terms is None and self._directory is not None and (self._directory / TERM_IDS).is_file():
             vocabulary = [""] * len(self.retriever.vocab_dict)
             for term, number in self.retriever.vocab_dict.items():
+                if not 0 <= number < len(vocabulary):
+                    raise ValueError("the BM25 vocabulary's ids are not 0, 1, 2 ...")
                 vocabulary[number] = term
             ids = np.load(self._directory / TERM_IDS, mmap_mode="r", allow_pickle=False)
             starts = np.load(self._directory / TERM_STARTS, allow_pickle=False)
             if len(starts) != int(self.retriever.scores["num_docs"]) + 1 or int(starts[-1]) != len(ids):
                 raise ValueError(f"{TERM_IDS} does not match the BM25 index")
+            if len(ids) and int(ids.max()) >= len(vocabulary):
+                raise ValueError(f"{TERM_IDS} names terms the BM25 vocabulary does not have")
             self._terms = Terms(ids, starts, vocabulary)
         return self._terms
 
