@@ -110,7 +110,7 @@ class Vectors(Protocol):
 
 @dataclass(frozen=True)
 class LocalVectors:
-    faiss_index: Any  # over the chunks' unit vectors: faiss.IndexFlatIP, or IndexIVFFlat (vector_index.py)
+    faiss_index: Any  # over the chunks' unit vectors: IndexFlatIP, or for a large library IVF (vector_index.py)
     lexical: Lexical
     sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order (memory-mapped)
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end

@@ -3,7 +3,7 @@ The only module importing faiss.
 
 Below ANN_FROM an exact scan of every vector is fast (about 23 ms at 130,000 passages here,
 bench/library.py), so a small library keeps the flat index and exactly the answers it had. Above
-it, the scan grows with the library (161 ms at a million), and the index is an inverted file (IVF):
+it, the scan grows with the library (about 165 ms at a million), and the index is an inverted file (IVF):
 the vectors are grouped around `lists` centroids, and a search scans the `probes` groups nearest
 the query. The groups hold each vector in float16 ("ivf-fp16"): half the bytes of float32 on disk
 and in the page cache, and on SciFact the same nDCG@10, recall@100 and vector recall@10, to the

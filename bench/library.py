@@ -12,10 +12,10 @@ in each sentence, so BM25 sees a vocabulary that grows with the library.
 The vectors: the bundled model's embedding of a SciFact abstract drawn at random, plus Gaussian
 noise of the same norm (cosine about 0.7 to the abstract), made unit. Real text embeddings are
 clustered by topic, and an approximate index relies on that: on random unit vectors, which have no
-structure, no approximate index finds the exact neighbours (their recall is printed too). Query
-vectors are the model's embeddings of SciFact's claims: recall@10 of the vector search against an
-exact scan is measured for each share of IVF lists probed, on a train half of the claims (from which
-vector_index.PROBED_SHARE was chosen) and a test half.
+structure, it finds fewer of the exact neighbours (their recall is printed too). Query vectors are
+the model's embeddings of SciFact's claims: recall@10 of the vector search against an exact scan is
+measured for each share of IVF lists probed, on a train and a test half of the claims. (The share
+the library uses, vector_index.PROBED_SHARE, was chosen on real embeddings: bench/ann_quality.py.)
 
 Then, each in a fresh process: opening the index (process start to ready, the model excluded),
 search latency p50/p95 (the claims: BM25 words and their vectors), peak RSS; the index's bytes on
