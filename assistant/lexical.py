@@ -150,9 +150,10 @@ class Lexical:
         # Memory-mapped: at 130,000 passages loading the arrays whole was 0.25 s of opening the index.
         return cls(bm25s.BM25.load(str(directory), mmap=True, show_progress=False), directory=directory)
 
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, terms: bool = True) -> None:
+        """bm25s' files, and unless `terms` is False the texts' terms, for the next build to carry over."""
         self.retriever.save(str(directory), show_progress=False)
-        if self._terms is not None:
+        if terms and self._terms is not None:
             np.save(directory / TERM_IDS, self._terms.ids, allow_pickle=False)
             np.save(directory / TERM_STARTS, self._terms.starts, allow_pickle=False)
 

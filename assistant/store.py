@@ -426,7 +426,7 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, c
     np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
     rows = (_page_row(document, page) for document, ps in new.pages.items() for page in ps)
     np.save(staging / PAGE_ROWS, _write_jsonl(staging / PAGES, rows), allow_pickle=False)
-    new.document_lexical.save(staging / DOCUMENT_BM25_DIR)
+    new.document_lexical.save(staging / DOCUMENT_BM25_DIR, terms=False)  # made again by every build
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     for path in files:
         _fsync(path)
