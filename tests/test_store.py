@@ -182,3 +182,17 @@ def test_manifest_is_written_last(golden_assistant: Assistant) -> None:
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     on_disk = {str(p.relative_to(build)) for p in build.rglob("*") if p.is_file()} - {"manifest.json"}
     assert set(manifest["files"]) == on_disk
+
+
+@pytest.mark.parametrize("half", [False, True])
+def test_sentence_vectors_written_in_parts_are_the_bytes_np_save_writes(tmp_path: Path, half: bool) -> None:
+    """store._write_npy stacks the chunks' sentence vectors a few thousand at a time (chunks without
+    sentences among them): the file is the one np.save writes of the whole stack."""
+    rows = np.random.default_rng(0).integers(0, 7, size=9_000)
+    parts = [np.random.default_rng(int(n)).standard_normal((int(n), 384)).astype(np.float32) for n in rows]
+    store._write_npy(tmp_path / "parts.npy", parts, 384, half)
+    np.save(tmp_path / "whole.npy", np.concatenate(parts).astype(np.float16 if half else np.float32))
+    assert (tmp_path / "parts.npy").read_bytes() == (tmp_path / "whole.npy").read_bytes()
+    store._write_npy(tmp_path / "none.npy", [np.zeros((0, 384), dtype=np.float32)], 384, False)
+    np.save(tmp_path / "empty.npy", np.zeros((0, 384), dtype=np.float32))
+    assert (tmp_path / "none.npy").read_bytes() == (tmp_path / "empty.npy").read_bytes()
