@@ -3,7 +3,7 @@ module importing bm25s."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -82,9 +82,7 @@ class Terms:
     @staticmethod
     def of(texts: Sequence[str]) -> Terms:
         tokenized = _tokenize(texts, return_ids=True)
-        vocabulary = [""] * len(tokenized.vocab)
-        for term, number in tokenized.vocab.items():
-            vocabulary[number] = term
+        vocabulary = _by_id(tokenized.vocab)
         lengths = [len(ids) for ids in tokenized.ids]
         ids = np.fromiter((i for text in tokenized.ids for i in text), dtype=np.int32, count=sum(lengths))
         return Terms(ids, np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]), vocabulary)
@@ -112,6 +110,16 @@ class Terms:
             offset += len(part.ids)
         terms = list(vocabulary)
         return Terms(np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32), np.concatenate(starts), terms)
+
+
+def _by_id(vocabulary: Mapping[str, int]) -> list[str]:
+    """bm25s' vocabulary (term -> id) as a list (id -> term)."""
+    terms = [""] * len(vocabulary)
+    for term, number in vocabulary.items():
+        if not 0 <= number < len(terms):
+            raise ValueError("the BM25 vocabulary's ids are not 0, 1, 2 ...")
+        terms[number] = term
+    return terms
 
 
 class Lexical:
@@ -160,11 +168,7 @@ class Lexical:
     def terms(self) -> Terms | None:
         """Every indexed text's terms, or None for an index saved without them (before they were kept)."""
         if self._terms is None and self._directory is not None and (self._directory / TERM_IDS).is_file():
-            vocabulary = [""] * len(self.retriever.vocab_dict)
-            for term, number in self.retriever.vocab_dict.items():
-                if not 0 <= number < len(vocabulary):
-                    raise ValueError("the BM25 vocabulary's ids are not 0, 1, 2 ...")
-                vocabulary[number] = term
+            vocabulary = _by_id(self.retriever.vocab_dict)
             ids = np.load(self._directory / TERM_IDS, mmap_mode="r", allow_pickle=False)
             starts = np.load(self._directory / TERM_STARTS, allow_pickle=False)
             if len(starts) != int(self.retriever.scores["num_docs"]) + 1 or int(starts[-1]) != len(ids):
