@@ -323,6 +323,7 @@ def _write(
     parts = [new]
     pages: dict[str, Sequence[Page]] = {d.path: d.pages for d in documents}
     kept: list[IndexedDocument] = []
+    runs: dict[str, tuple[int, int]] | None = None  # each kept document's rows in the live build
     if previous is not None:
         keep = set(plan.unchanged)
         # The kept documents' rows from the manifest's runs, not by reading every chunk to see whose it
@@ -357,7 +358,8 @@ def _write(
     if progress:
         progress("writing", 0, 1)
     titles = {d.path: d.title for d in manifest.documents}
-    terms = _passage_terms(merged.chunks, previous, set(plan.unchanged)) if settings.store == LOCAL_STORE else None
+    local = settings.store == LOCAL_STORE
+    terms = _passage_terms(merged.chunks, previous, runs, set(plan.unchanged)) if local else None
     lexical = _lexical(terms, pages, titles)
     store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *lexical))
     if progress:
@@ -365,35 +367,36 @@ def _write(
     return manifest
 
 
-def _passage_terms(chunks: Sequence[Chunk], previous: store.StoredIndex | None, kept: set[str]) -> Terms:
+def _passage_terms(
+    chunks: Sequence[Chunk],
+    previous: store.StoredIndex | None,
+    runs: Mapping[str, tuple[int, int]] | None,
+    kept: set[str],
+) -> Terms:
     """Each chunk's BM25 terms: a kept document's as the live build has them, when it kept them (its rows
-    there are one run, in the same order), and the others' made now."""
-    same_terms = previous is not None and previous.manifest.lexical == LEXICAL_SETTINGS  # else made anew
-    carried = previous.passage_terms() if previous is not None and kept and same_terms else None
-    runs = (previous.runs() if carried is not None and previous is not None else None) or {}
+    there are `runs[document]`, in the same order), and the others' made now."""
+    same_settings = previous is not None and previous.manifest.lexical == LEXICAL_SETTINGS  # else made anew
+    carried = previous.passage_terms() if previous is not None and same_settings and kept and runs else None
+    if carried is None or runs is None:
+        return Terms.of([chunk.search_text for chunk in chunks])
     parts: list[Terms | tuple[int, int]] = []  # terms made now, or a run of the live build's rows
     pending: list[str] = []
     for name, group in groupby(chunks, key=lambda chunk: chunk.document):
-        if carried is not None and name in kept and name in runs:
-            if pending:
-                parts.append(Terms.of(pending))
-                pending = []
-            start, stop = runs[name]
-            previous_part = parts[-1] if parts else None
-            if isinstance(previous_part, tuple) and previous_part[1] == start:
-                start = previous_part[0]  # documents kept side by side are one run there too: one slice
-                parts.pop()
-            parts.append((start, stop))
-        else:
+        if name not in kept:
             pending += [chunk.search_text for chunk in group]
-    if pending or not parts:
+            continue
+        if pending:
+            parts.append(Terms.of(pending))
+            pending = []
+        start, stop = runs[name]
+        last = parts[-1] if parts else None
+        if isinstance(last, tuple) and last[1] == start:
+            start = last[0]  # documents kept side by side are one run there too: one slice
+            parts.pop()
+        parts.append((start, stop))
+    if pending:
         parts.append(Terms.of(pending))
-    return Terms.join([part if isinstance(part, Terms) else _rows(carried, part) for part in parts])
-
-
-def _rows(terms: Terms | None, run: tuple[int, int]) -> Terms:
-    assert terms is not None, "runs of the live build's rows are taken only from its terms"
-    return terms.rows(*run)
+    return Terms.join([part if isinstance(part, Terms) else carried.rows(*part) for part in parts])
 
 
 def _lexical(

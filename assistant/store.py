@@ -163,16 +163,14 @@ class StoredIndex:
 
     def passage_terms(self) -> Terms | None:
         """The passages' BM25 terms (row i = chunk i), when this build kept them (a local store, written
-        since they are), for a new build to carry over; checked to be this build's runs of documents."""
+        since they are), for a new build to carry over."""
         if not isinstance(self.backend, LocalVectors):
             return None
         try:
             terms = self.backend.lexical.terms()
         except (OSError, ValueError):  # not this build's terms: they are made again, from the texts
             return None
-        if terms is None or len(terms) != len(self.chunks) or self.runs() is None:
-            return None
-        return terms
+        return terms if terms is not None and len(terms) == len(self.chunks) else None
 
     def runs(self) -> dict[str, tuple[int, int]] | None:
         """Each document's rows (start, stop): a build's chunks are in its manifest's document order,
