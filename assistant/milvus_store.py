@@ -114,8 +114,8 @@ class MilvusVectors:
         self.client, self.location, self.prefix, self.dimension = client, location, prefix, dimension
         self.sentence_starts = sentence_starts
         # An IVF index probes as many lists as the local one would (vector_index.py); FLAT needs nothing.
-        probes = {"nprobe": int(vector_index["probes"])} if vector_index["kind"] != "flat" else {}
-        self._search_params = {"params": probes} if probes else {}
+        ivf = vector_index["kind"] != "flat"
+        self._search_params = {"params": {"nprobe": int(vector_index["probes"])}} if ivf else {}
         # (collection, id) -> vector. A build's collections never change, so what is kept stays true.
         self._cached: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._lock = threading.Lock()  # the web chat answers several questions at once

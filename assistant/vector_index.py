@@ -47,20 +47,19 @@ def build(vectors: np.ndarray, params: Mapping[str, Any]) -> Any:
     import faiss
 
     dimension = vectors.shape[1]
+    lists = int(params.get("lists", 0))
     if params["kind"] == "flat":
         index: Any = faiss.IndexFlatIP(dimension)
     elif params["kind"] == "ivf-flat":
-        lists = int(params["lists"])
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
     else:
-        lists = int(params["lists"])
         fp16 = faiss.ScalarQuantizer.QT_fp16
         index = faiss.IndexIVFScalarQuantizer(
             faiss.IndexFlatIP(dimension), dimension, lists, fp16, faiss.METRIC_INNER_PRODUCT
         )
         index.by_residual = False  # each vector itself in float16, not its offset from its centroid
     if params["kind"] != "flat":
-        sample = min(len(vectors), int(params["lists"]) * TRAINING_PER_LIST)
+        sample = min(len(vectors), lists * TRAINING_PER_LIST)
         # A fixed draw, so the same library gives the same index.
         rows = np.sort(np.random.default_rng(0).choice(len(vectors), size=sample, replace=False))
         index.train(np.ascontiguousarray(vectors[rows]))
