@@ -18,6 +18,10 @@ from .term_forms import with_forms
 # (profiled; term_forms' patterns 33 s, bm25s' tokenizer 19 s).
 TERM_IDS = "term-ids.npy"  # every text's term ids (into bm25s' vocabulary), one text after another
 TERM_STARTS = "term-starts.npy"  # where each text's ids start; one more entry: the end
+# How often each term occurs in each text that has it, in the order of bm25s' postings (term by term,
+# text by text): with the texts' lengths, what BM25 over several segments needs to score a passage with
+# the whole library's statistics (Segments), since bm25s bakes its own index's into its scores.
+TERM_FREQUENCIES = "term-frequencies.npy"
 
 # From this many passages on, the best are picked here, among the passages that score at all, rather
 # than by bm25s, whose np.argpartition over every passage's score (mostly zeros) took up to 290 ms of
@@ -112,6 +116,24 @@ class Terms:
         return Terms(np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32), np.concatenate(starts), terms)
 
 
+class JoinedTerms:
+    """The terms of several segments' texts as one run of texts, each part over its own vocabulary
+    until `rows` joins the ones asked for: a whole library's terms are never renumbered at once."""
+
+    def __init__(self, parts: Sequence[Terms]) -> None:
+        self._parts = parts
+        self._bases = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64).tolist()
+
+    def __len__(self) -> int:
+        return int(self._bases[-1])
+
+    def rows(self, start: int, stop: int) -> Terms:
+        """Texts start..stop-1, over one vocabulary of the terms they use."""
+        spans = zip(self._parts, self._bases[:-1], self._bases[1:], strict=True)
+        overlapping = [(part, a, b) for part, a, b in spans if a < stop and start < b]
+        return Terms.join([part.rows(max(start, a) - a, min(stop, b) - a) for part, a, b in overlapping])
+
+
 def _by_id(vocabulary: Mapping[str, int]) -> list[str]:
     """bm25s' vocabulary (term -> id) as a list (id -> term)."""
     terms = [""] * len(vocabulary)
@@ -127,6 +149,7 @@ class Lexical:
         self.retriever = retriever
         self._terms = terms
         self._directory = directory  # where it was loaded from: its saved terms are read when asked for
+        self._frequencies: np.ndarray | None = None
 
     @classmethod
     def build(cls, texts: Sequence[str] | Terms, k1: float | None = None, b: float | None = None) -> Lexical:
@@ -149,6 +172,9 @@ class Lexical:
         texts_ids = [ids[start:stop] for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
         vocabulary = {term: number for number, term in enumerate(terms.vocabulary)}
         lexical.retriever.index(Tokenized(ids=texts_ids, vocab=vocabulary), show_progress=False)
+        lexical._frequencies = _frequencies(terms)
+        if len(lexical._frequencies) != len(lexical.retriever.scores["indices"]):
+            raise AssertionError("bm25s' postings are not the texts' (term, text) pairs")
         return lexical
 
     @classmethod
@@ -164,6 +190,8 @@ class Lexical:
         if terms and self._terms is not None:
             np.save(directory / TERM_IDS, self._terms.ids, allow_pickle=False)
             np.save(directory / TERM_STARTS, self._terms.starts, allow_pickle=False)
+            if self._frequencies is not None:
+                np.save(directory / TERM_FREQUENCIES, self._frequencies, allow_pickle=False)
 
     def terms(self) -> Terms | None:
         """Every indexed text's terms, or None for an index saved without them (before they were kept)."""
@@ -178,6 +206,19 @@ class Lexical:
             self._terms = Terms(ids, starts, vocabulary)
         return self._terms
 
+    def postings(self) -> Postings:
+        """What Segments scores this index's texts from; ValueError for an index saved without it."""
+        terms = self.terms()
+        directory = self._directory
+        if terms is None or directory is None or not (directory / TERM_FREQUENCIES).is_file():
+            raise ValueError(f"the BM25 index has no {TERM_FREQUENCIES}")
+        scores = self.retriever.scores
+        frequencies = np.load(directory / TERM_FREQUENCIES, mmap_mode="r", allow_pickle=False)
+        if len(frequencies) != len(scores["indices"]):
+            raise ValueError(f"{TERM_FREQUENCIES} does not match the BM25 index")
+        lengths = np.diff(np.asarray(terms.starts)).astype(np.float32)
+        return Postings(self.retriever.vocab_dict, scores["indptr"], scores["indices"], frequencies, lengths)
+
     def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
         """(chunk row, BM25 score) pairs, best first; chunks sharing no term with the question are left out."""
         tokens = _tokenize([question], return_ids=False)
@@ -187,9 +228,83 @@ class Lexical:
         if size < SELECT_FROM:
             rows, scores = self.retriever.retrieve(tokens, k=min(top_k, size), show_progress=False)
             return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
-        every = self.retriever.get_scores(tokens[0])  # bm25s' own scores, one per passage
-        found = np.flatnonzero(every > 0)
-        if len(found) > top_k:
-            found = found[np.argpartition(-every[found], top_k - 1)[:top_k]]
-        found = found[np.lexsort((found, -every[found]))]  # best first; a tie, in row order
-        return [(int(row), float(every[row])) for row in found]
+        return _best(self.retriever.get_scores(tokens[0]), top_k)  # bm25s' own scores, one per passage
+
+
+def _best(scores: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+    """The top_k (row, score) pairs among the rows that score at all, best first, a tie in row order:
+    bm25s' own pick, np.argpartition over every row's score (mostly zeros), took up to 290 ms of a
+    search at a million passages."""
+    found = np.flatnonzero(scores > 0)
+    if len(found) > top_k:
+        found = found[np.argpartition(-scores[found], top_k - 1)[:top_k]]
+    found = found[np.lexsort((found, -scores[found]))]
+    return [(int(row), float(scores[row])) for row in found]
+
+
+def _frequencies(terms: Terms) -> np.ndarray:
+    """How often each term occurs in each text that has it, ordered by term, then text: the order of
+    bm25s' postings (checked where the index is built)."""
+    texts = np.repeat(np.arange(len(terms), dtype=np.int64), np.diff(terms.starts))
+    counts: np.ndarray = np.unique(terms.ids.astype(np.int64) * max(1, len(terms)) + texts, return_counts=True)[1]
+    wide = counts.size and int(counts.max()) > np.iinfo(np.uint16).max
+    return counts.astype(np.uint32 if wide else np.uint16)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One segment's texts for BM25: where each term occurs (bm25s' own arrays) and how often, and
+    each text's length in terms."""
+
+    vocabulary: Mapping[str, int]  # term -> id
+    starts: np.ndarray  # term id -> its first posting; one more entry: the end
+    rows: np.ndarray  # the text of each posting, term by term
+    frequencies: np.ndarray  # how often the term occurs in that text
+    lengths: np.ndarray  # float32, one a text
+
+
+class Segments:
+    """BM25 over the texts of several segments as if they were one index: Lucene's formula, as bm25s
+    computes it, with the document frequencies, count and mean length of every segment together, so
+    a passage scores the same whichever segment holds it. Computed at each search from the postings,
+    since a segment written once cannot know the library it will later be part of."""
+
+    def __init__(self, parts: Sequence[Postings]) -> None:
+        self._parts = parts
+        self._bases = np.concatenate([[0], np.cumsum([len(p.lengths) for p in parts])]).astype(np.int64)
+        total = int(self._bases[-1])
+        mean = float(sum(float(p.lengths.sum()) for p in parts)) / max(1, total)
+        k1, b = float(SETTINGS["k1"]), float(SETTINGS["b"])  # type: ignore[arg-type]
+        # The length part of each passage's denominator, fixed for the library: k1 (1 - b + b len / mean).
+        self._norms = [(k1 * ((1 - b) + b * p.lengths / mean)).astype(np.float32) for p in parts]
+
+    def __len__(self) -> int:
+        return int(self._bases[-1])
+
+    def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
+        tokens = _tokenize([question], return_ids=False)[0]
+        if not tokens or not len(self):
+            return []
+        # bm25s counts a term the question repeats once per repetition, and so does this.
+        ids = [[_term_id(part, token) for token in tokens] for part in self._parts]
+        found = np.zeros(len(tokens), dtype=np.int64)  # each term's document frequency, library-wide
+        for part, part_ids in zip(self._parts, ids, strict=True):
+            found += [int(part.starts[i + 1] - part.starts[i]) if i >= 0 else 0 for i in part_ids]
+        idf = np.log(1 + (len(self) - found + 0.5) / (found + 0.5)).astype(np.float32)
+        scores = np.zeros(len(self), dtype=np.float32)
+        for part, part_ids, norms, base in zip(self._parts, ids, self._norms, self._bases, strict=False):
+            for number, term in enumerate(part_ids):
+                if term < 0:
+                    continue
+                start, stop = int(part.starts[term]), int(part.starts[term + 1])
+                rows = np.asarray(part.rows[start:stop])
+                tf = np.asarray(part.frequencies[start:stop], dtype=np.float32)
+                scores[base + rows] += idf[number] * (tf / (norms[rows] + tf))
+        return _best(scores, top_k)
+
+
+def _term_id(part: Postings, token: str) -> int:
+    """The term's id in this segment, or -1 when none of its texts has it (bm25s' vocabulary also holds
+    an empty term, past the end of its postings)."""
+    number = part.vocabulary.get(token, -1)
+    return number if 0 <= number < len(part.starts) - 1 else -1

@@ -1,11 +1,18 @@
-"""BM25 over a large library: the best passages picked among those that score at all."""
+"""BM25 over a large library: the best passages picked among those that score at all, and scored
+over several segments as over one index."""
 
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from assistant import Assistant, lexical
 from assistant.evaluation.evalsets import read_questions
 
-from .conftest import DOCUGAMI, shared_data
+from .conftest import DOCUGAMI, SHARED, shared_data
+
+SCIFACT = SHARED / "eval" / "beir-scifact"
 
 
 def test_a_large_librarys_bm25_picks_the_passages_bm25s_picks(
@@ -24,3 +31,48 @@ def test_a_large_librarys_bm25_picks_the_passages_bm25s_picks(
         last = picked_here[-1][1] if picked_here else 0.0
         assert {hit for hit in picked_here if hit[1] > last} == {hit for hit in picked_by_bm25s if hit[1] > last}
         assert picked_here == sorted(picked_here, key=lambda hit: (-hit[1], hit[0]))  # ties in row order
+
+
+def test_bm25_over_segments_scores_as_one_index_over_every_text(tmp_path: Path) -> None:
+    """SciFact's first 3,000 abstracts indexed whole by bm25s, and in three segments scored with the
+    whole set's statistics (lexical.Segments): the same passages, the same scores to float32's
+    precision. A segment's own bm25s scores differ: its idf and mean length are its own."""
+    corpus = [json.loads(line) for line in shared_data(SCIFACT / "corpus.jsonl").open(encoding="utf-8")][:3000]
+    texts = [f"{doc['title']}\n{doc['text']}" for doc in corpus]
+    queries = [json.loads(line)["text"] for line in shared_data(SCIFACT / "queries.jsonl").open(encoding="utf-8")]
+    whole = lexical.Lexical.build(texts)
+    parts = []
+    for number, (start, stop) in enumerate([(0, 1000), (1000, 2800), (2800, 3000)]):
+        lexical.Lexical.build(texts[start:stop]).save(tmp_path / str(number))
+        parts.append(lexical.Lexical.load(tmp_path / str(number)))
+    segments = lexical.Segments([part.postings() for part in parts])
+    assert len(segments) == len(texts)
+    differs = 0
+    for query in queries[:200]:
+        expected, found = whole.search(query, 20), segments.search(query, 20)
+        assert [row for row, _ in found] == [row for row, _ in expected] or _tied(expected, found), query
+        assert np.allclose([s for _, s in found], [s for _, s in expected], rtol=1e-5, atol=0)
+        last = parts[2].search(query, 5)
+        differs += any(abs(score - dict(expected).get(2800 + row, 0.0)) > 1e-3 for row, score in last)
+    assert differs > 100  # the last segment alone would score otherwise
+
+
+def _tied(expected: list[tuple[int, float]], found: list[tuple[int, float]]) -> bool:
+    """Rows differ only where scores tie (to float32's precision)."""
+    return all(a == b or abs(sa - sb) <= 1e-5 * sa for (a, sa), (b, sb) in zip(expected, found, strict=True))
+
+
+def test_a_build_keeps_each_terms_frequency_in_bm25s_order_of_postings(tmp_path: Path) -> None:
+    texts = ["the cat sat on the mat, cat", "dogs and cats", "a mat for the dog, dog and dog", ""]
+    built = lexical.Lexical.build(texts)
+    built.save(tmp_path)
+    postings = lexical.Lexical.load(tmp_path).postings()
+    by_text = {}
+    for term, number in postings.vocabulary.items():
+        if number < len(postings.starts) - 1:  # bm25s' empty term has no postings
+            span = slice(int(postings.starts[number]), int(postings.starts[number + 1]))
+            for row, tf in zip(postings.rows[span], postings.frequencies[span], strict=True):
+                by_text[int(row), term] = int(tf)
+    expected = {(0, "cat"): 2, (0, "sat"): 1, (0, "mat"): 1, (1, "dog"): 1, (1, "cat"): 1, (2, "mat"): 1, (2, "dog"): 3}
+    assert by_text == expected
+    assert postings.lengths.tolist() == [4, 2, 4, 0]
