@@ -154,8 +154,11 @@ def _best_rows(
 
 
 def ranked_rows(stored: StoredIndex, scores: dict[int, float], top_k: int, include_toc: bool = False) -> list[int]:
-    """The best top_k rows, contents pages left out unless asked for, near-copies of better ones too."""
-    rows = sorted(scores, key=lambda r: (-scores[r], r))
+    """The best top_k rows, contents pages left out unless asked for, near-copies of better ones too.
+    A tie (two documents holding the same text score the same) goes to the first document by path,
+    then the first row: a library written whole has its rows in that order, and one in segments
+    (store.py) answers the same."""
+    rows = sorted(scores, key=lambda r: (-scores[r], stored.chunks[r].document, r))
     if not include_toc:
         rows = [r for r in rows if not stored.chunks[r].is_toc]
     return _distinct(stored, rows, top_k)
