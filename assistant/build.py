@@ -10,6 +10,7 @@ the model, the chunking or the index format changes, everything is rebuilt, and 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,13 +29,24 @@ from .config import LOCAL_STORE, Settings
 from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError, StoreUnavailableError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
-from .lexical import Lexical, Terms
-from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, SkippedFile, mismatch
+from .lexical import TERM_FREQUENCIES, Lexical, Terms
+from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, Segment, SkippedFile, mismatch
 from .tables import embedded_text
 from .types import Chunk, Document, Page
 
 if TYPE_CHECKING:
     from .embedding import Embedder
+
+# A library of this many passages or more grows by segments: a build that only adds documents writes
+# theirs as a segment and hard-links the live build's files, rather than rewriting the library (153 s
+# to add a report to a million passages, bench/library.py). Below it, every build rewrites everything,
+# as it always has: a second or two, and one BM25 index, whose scores stay bm25s' own.
+SEGMENTS_FROM = 20_000
+SEGMENTS_KEPT = 8  # segments beside the base at most: a build that would add one more merges them into one
+# Once the segments would hold this share of the base's passages, the build merges everything into
+# one base again: as a library grows, each passage is rewritten a few times (the base grows by a
+# quarter each time), and a search never fans out over many large segments.
+MERGE_SHARE = 0.25
 
 # (stage, done, total): stage is "reading", "embedding" or "writing".
 BuildProgress = Callable[[str, int, int], None]
@@ -149,7 +161,10 @@ def build(
         if plan.unchanged:
             try:
                 previous = store.load(index_dir)
-                previous.check_intact(wait=True)  # every block, before anything is carried over
+                # Every block, before anything is carried over. A build that adds a segment reads none of
+                # the live build's files: it links them, checksums and all, so the new build's own check
+                # covers them (and waiting would be most of its time: 7 GB at a million passages).
+                previous.check_intact(wait=_growth(plan, old, settings) != "segment")
             except IndexCorruptError:
                 reason = "the previous index is damaged, so everything is read again"
                 plan = _plan(files, None)
@@ -320,24 +335,38 @@ def _write(
     progress: BuildProgress | None,
 ) -> Manifest:
     """Merge what was embedded now with what is kept from the live build, and write it as the new build."""
+    growth = _growth(plan, previous.manifest if previous is not None else None, settings, len(new.chunks))
+    keep = set(plan.unchanged)
+    segments: tuple[Segment, ...] = ()  # the new build's
+    linked: store.Linked | None = None
+    carry = keep  # the documents whose chunks are carried into what this build writes
+    if previous is not None and keep:  # every block checked before anything is carried (build() may not have waited)
+        previous.check_intact(wait=growth != "segment")
+    if previous is not None and growth != "rewrite":
+        segments = previous.manifest.segments if growth == "segment" else ()
+        linked = store.linked(previous, {""} | {s.folder for s in segments})
+        carry = set() if growth == "segment" else {path for s in previous.manifest.segments for path in s.documents}
     parts = [new]
     pages: dict[str, Sequence[Page]] = {d.path: d.pages for d in documents}
     kept: list[IndexedDocument] = []
     runs: dict[str, tuple[int, int]] | None = None  # each kept document's rows in the live build
     if previous is not None:
-        keep = set(plan.unchanged)
         # The kept documents' rows from the manifest's runs, not by reading every chunk to see whose it
         # is: at a million passages that read was 28 s of adding a report (profiled).
         runs = previous.runs()
         if runs is not None:
-            rows = [i for d in previous.manifest.documents if d.path in keep for i in range(*runs[d.path])]
+            rows = [i for d in previous.manifest.documents if d.path in carry for i in range(*runs[d.path])]
         else:
-            rows = [i for i, c in enumerate(previous.chunks) if c.document in keep]
+            rows = [i for i, c in enumerate(previous.chunks) if c.document in carry]
         parts.append(previous.embedded(rows))
-        pages.update({name: previous.pages[name] for name in plan.unchanged})
+        pages.update({name: previous.pages[name] for name in sorted(carry)})
         kept = [d for d in previous.manifest.documents if d.path in keep]
-    merged = store.Embedded.join(parts)
+    merged = store.Embedded.join(parts)  # what this build writes: every passage, or a segment's
     pages = {name: pages[name] for name in sorted(pages)}
+    folder = ""
+    if linked is not None and pages:
+        folder = f"segment-{secrets.token_hex(4)}"
+        segments += (Segment(folder, tuple(pages), vector_index.choose(len(merged.chunks))),)
     counts = Counter(c.document for c in merged.chunks)
     sources = {f.name: f for f in files}
     read = [_indexed(d, sources[d.path], counts.get(d.path, 0)) for d in documents]
@@ -349,8 +378,10 @@ def _write(
         sentence_vectors=sentence_vectors,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         store=settings.store,
-        vector_index=vector_index.choose(len(merged.chunks)),  # a Milvus store builds the same kind (milvus_store.py)
+        # The base's: a Milvus store builds the same kind (milvus_store.py); a segment has its own.
+        vector_index=previous.manifest.vector_index if linked and previous else vector_index.choose(len(merged.chunks)),
         documents=tuple(sorted(kept + read, key=lambda d: d.path)),
+        segments=segments,
         skipped=tuple(
             SkippedFile(name, source.size, source.sha256, why) for name, (source, why) in sorted(plan.failed.items())
         ),
@@ -359,12 +390,48 @@ def _write(
         progress("writing", 0, 1)
     titles = {d.path: d.title for d in manifest.documents}
     local = settings.store == LOCAL_STORE
-    terms = _passage_terms(merged.chunks, previous, runs, set(plan.unchanged)) if local else None
-    lexical = _lexical(terms, pages, titles)
-    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *lexical))
+    terms = _passage_terms(merged.chunks, previous, runs, carry) if local else None
+    every = pages if linked is None or previous is None else _every_page(pages, previous, keep)
+    lexical = _lexical(terms, every, titles)
+    store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *lexical, folder, linked))
     if progress:
         progress("writing", 1, 1)
     return manifest
+
+
+def _growth(plan: _Plan, old: Manifest | None, settings: Settings, added: int | None = None) -> str:
+    """How a build writes the library: "rewrite" (every passage, into one base), "segment" (what it read
+    as a new segment, the rest linked) or "merge" (the segments and what it read as one segment, the
+    base linked). `added`: the passages embedded, when known."""
+    if old is None or not _only_adds(plan, old, settings) or added == 0:
+        return "rewrite"
+    in_segments = sum(d.chunks for part in old.in_row_order()[1:] for d in part)
+    if in_segments + (added or 0) > MERGE_SHARE * (old.chunks - in_segments):
+        return "rewrite"
+    return "segment" if len(old.segments) < SEGMENTS_KEPT else "merge"
+
+
+def _only_adds(plan: _Plan, old: Manifest, settings: Settings) -> bool:
+    """A large local library that every document stays in, unchanged, with files a segment can join:
+    the same BM25 settings and format, and each part's term frequencies (lexical.Segments)."""
+    folders = ["", *(f"{segment.folder}/" for segment in old.segments)]
+    frequencies = {f"{folder}{store.BM25_DIR}/{TERM_FREQUENCIES}" for folder in folders}
+    return (
+        settings.store == LOCAL_STORE == old.store
+        and old.chunks >= SEGMENTS_FROM
+        and sorted(plan.unchanged) == sorted(d.path for d in old.documents)
+        and (old.lexical, old.format_version) == (LEXICAL_SETTINGS, FORMAT_VERSION)
+        and frequencies <= set(old.files)
+    )
+
+
+def _every_page(
+    written: Mapping[str, Sequence[Page]], previous: store.StoredIndex, keep: set[str]
+) -> dict[str, Sequence[Page]]:
+    """Every document's pages, in path order: those written now and the live build's (read lazily) for
+    the rest, whose profiles the document BM25 needs too."""
+    every = {**{name: previous.pages[name] for name in keep if name not in written}, **written}
+    return {name: every[name] for name in sorted(every)}
 
 
 def _passage_terms(

@@ -8,6 +8,7 @@ reads a few hundred rows (bench/library.py).
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 from functools import lru_cache
@@ -57,3 +58,28 @@ class ChunkTable(Sequence[Chunk]):
 
     def _parse(self, row: int) -> Chunk:
         return from_row(self._file.row(row))
+
+
+class Joined(Sequence[Chunk]):
+    """The chunk tables of a library's segments as one: row r is row r - bases[i] of table i."""
+
+    def __init__(self, tables: Sequence[Sequence[Chunk]]) -> None:
+        self._tables = tables
+        self.bases = np.concatenate([[0], np.cumsum([len(t) for t in tables])]).astype(np.int64).tolist()
+
+    def __len__(self) -> int:
+        return int(self.bases[-1])
+
+    @overload
+    def __getitem__(self, index: int) -> Chunk: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Chunk]: ...
+
+    def __getitem__(self, index: int | slice) -> Chunk | list[Chunk]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = position(index, len(self))
+        number = bisect.bisect_right(self.bases, row) - 1
+        chunk: Chunk = self._tables[number][row - self.bases[number]]
+        return chunk

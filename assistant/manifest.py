@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ FORMAT_VERSION = 3
 # Builds of these formats can be carried into a new build: their chunks and vectors are reused, and
 # only what is derived from the chunks, BM25 included, is written anew.
 REUSABLE_FORMATS = (2, 3)
+_SEGMENT_FOLDER = re.compile(r"segment-[0-9a-f]+")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,17 @@ class StoredFile:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """Passages a build added to a large library without rewriting it (store.py, "segments"): a folder
+    of the build holding these documents' files, written once and linked into every later build."""
+
+    folder: str  # relative to the build folder: segment-<hex>
+    documents: tuple[str, ...]  # its documents' paths, in the order of its rows (sorted)
+    # Its own vector index (vector_index.choose for its size), as Manifest.vector_index is the base's.
+    vector_index: Mapping[str, Any] = field(default_factory=lambda: {"kind": "flat"})
+
+
+@dataclass(frozen=True)
 class Manifest:
     model: str  # the embedding model's id (embedding.model_id)
     dimension: int
@@ -80,6 +93,9 @@ class Manifest:
     # The FAISS index over the passages' vectors (vector_index.py): {"kind": "flat"}, or an IVF index
     # with its parameters for a large library. Written only when it is not flat, as `store` is.
     vector_index: Mapping[str, Any] = field(default_factory=lambda: {"kind": "flat"})
+    # Segments added after the base (the build folder's own files), in the order of their rows. The
+    # base holds every document no segment names. Written only when there are some.
+    segments: tuple[Segment, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -88,6 +104,13 @@ class Manifest:
     @property
     def chunks(self) -> int:
         return sum(d.chunks for d in self.documents)
+
+    def in_row_order(self) -> list[list[IndexedDocument]]:
+        """The documents of the base, then of each segment, each part in the order of its rows."""
+        named = {d.path: d for d in self.documents}
+        in_segments = {path for segment in self.segments for path in segment.documents}
+        base = [d for d in self.documents if d.path not in in_segments]
+        return [base] + [[named[path] for path in segment.documents] for segment in self.segments]
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -106,6 +129,11 @@ class Manifest:
             data["store"] = self.store
         if self.vector_index != {"kind": "flat"}:
             data["vector_index"] = dict(self.vector_index)
+        if self.segments:
+            data["segments"] = [
+                {"folder": s.folder, "documents": list(s.documents), "vector_index": dict(s.vector_index)}
+                for s in self.segments
+            ]
         data["checksum"] = _checksum(data)
         return data
 
@@ -134,9 +162,19 @@ class Manifest:
                 },
                 store=str(data.get("store", LOCAL_STORE)),
                 vector_index=dict(data.get("vector_index", {"kind": "flat"})),
+                segments=tuple(
+                    Segment(str(s["folder"]), tuple(map(str, s["documents"])), dict(s["vector_index"]))
+                    for s in data.get("segments", ())
+                ),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"cannot be read ({type(error).__name__}: {error})") from error
+        named = {d.path for d in manifest.documents}
+        listed = [path for segment in manifest.segments for path in segment.documents]
+        if len(set(listed)) != len(listed) or not named.issuperset(listed):
+            raise ValueError("names a segment's documents that are not its own")
+        if any(not _SEGMENT_FOLDER.fullmatch(segment.folder) for segment in manifest.segments):
+            raise ValueError("names a segment folder that is not one")
         return manifest
 
 

@@ -18,7 +18,13 @@ Layout of index_dir (also in index/README.md):
                         table is read row by row
         bm25/           the lexical index over the same rows
         bm25-documents/ BM25 over document profiles (name, title, first page; row i = i-th document
-                        of pages.jsonl), to favour passages of the document a question names
+                        of the pages, in path order), to favour passages of the document a question names
+        segment-<hex>/  for a large library, the documents a build added without rewriting the rest
+                        (manifest "segments"): the same files as above but the manifest and
+                        bm25-documents/, for its own rows. What the build folder itself holds is the
+                        base. A later build hard-links every kept segment, the base too, into its
+                        folder: their files are written once and never changed. Row numbers run
+                        through the base, then each segment in the manifest's order.
     A build whose vectors are in Milvus has no vectors.faiss, sentences.npy or bm25/: its collections
     are named after the build folder, and pruning the folder drops them.
 """
@@ -44,9 +50,9 @@ import numpy as np
 from . import checksums, chunk_table, page_table, vector_index
 from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
-from .lexical import Lexical, Terms
+from .lexical import JoinedTerms, Lexical, Segments, Terms
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
-from .manifest import Manifest
+from .manifest import IndexedDocument, Manifest, StoredFile
 from .types import Chunk, Page
 
 POINTER = "CURRENT"
@@ -136,6 +142,54 @@ class LocalVectors:
         return [np.asarray(self.sentence_matrix[starts[r] : starts[r + 1]]) for r in rows]
 
 
+@dataclass(frozen=True)
+class SegmentedVectors:
+    """The vectors and BM25 of a library in segments (the base and those a build added), searched as
+    one: each segment's vector index gives its best, the best of those are kept, and BM25 scores every
+    passage with the whole library's statistics (lexical.Segments). Row r of the library is row
+    r - bases[i] of segment i."""
+
+    parts: tuple[LocalVectors, ...]
+    bases: tuple[int, ...]  # each segment's first row; one more entry: the library's rows
+    lexical: Segments
+
+    def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+        found = [
+            (base + row, score)
+            for part, base in zip(self.parts, self.bases, strict=False)
+            for row, score in part.search(query, min(top_k, part.faiss_index.ntotal))
+        ]
+        return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:top_k]
+
+    def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
+        return self.lexical.search(words, top_k)
+
+    def vectors(self, rows: Sequence[int]) -> np.ndarray:
+        found = np.zeros((len(rows), self.parts[0].faiss_index.d), dtype=np.float32)
+        for number, (where, local) in self._by_part(rows).items():
+            found[where] = self.parts[number].vectors(local)
+        return found
+
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        found: list[np.ndarray] = [np.zeros(0)] * len(rows)
+        for number, (where, local) in self._by_part(rows).items():
+            for place, vectors in zip(where, self.parts[number].sentence_vectors(local), strict=True):
+                found[place] = vectors
+        return found
+
+    def _by_part(self, rows: Sequence[int]) -> dict[int, tuple[list[int], list[int]]]:
+        """Segment -> (places in `rows`, its own row numbers)."""
+        numbers = np.searchsorted(np.asarray(self.bases), np.asarray(rows, dtype=np.int64), side="right") - 1
+        parts: dict[int, tuple[list[int], list[int]]] = {}
+        for place, (row, number) in enumerate(zip(rows, numbers.tolist(), strict=True)):
+            if not 0 <= row < self.bases[-1]:
+                raise IndexError(row)
+            where, local = parts.setdefault(number, ([], []))
+            where.append(place)
+            local.append(int(row) - self.bases[number])
+        return parts
+
+
 @dataclass
 class StoredIndex:
     """A loaded build. Row i of `chunks` is FAISS id i and BM25 row i."""
@@ -161,22 +215,30 @@ class StoredIndex:
         """The stored chunks and vectors of the given rows, to carry into a new build."""
         return Embedded([self.chunks[i] for i in rows], self.backend.vectors(rows), self.backend.sentence_vectors(rows))
 
-    def passage_terms(self) -> Terms | None:
+    def passage_terms(self) -> Terms | JoinedTerms | None:
         """The passages' BM25 terms (row i = chunk i), when this build kept them (a local store, written
         since they are), for a new build to carry over."""
-        if not isinstance(self.backend, LocalVectors):
+        if isinstance(self.backend, SegmentedVectors):
+            lexicals = [part.lexical for part in self.backend.parts]
+        elif isinstance(self.backend, LocalVectors):
+            lexicals = [self.backend.lexical]
+        else:
             return None
         try:
-            terms = self.backend.lexical.terms()
+            parts = [lexical.terms() for lexical in lexicals]
         except (OSError, ValueError):  # not this build's terms: they are made again, from the texts
             return None
+        if any(part is None for part in parts):
+            return None
+        terms = parts[0] if len(parts) == 1 else JoinedTerms([p for p in parts if p is not None])
         return terms if terms is not None and len(terms) == len(self.chunks) else None
 
     def runs(self) -> dict[str, tuple[int, int]] | None:
-        """Each document's rows (start, stop): a build's chunks are in its manifest's document order,
-        one run a document. Checked at each run's ends; None when they are not (never written so)."""
+        """Each document's rows (start, stop): a build's chunks are in its manifest's document order
+        (the base's, then each segment's), one run a document. Checked at each run's ends; None when
+        they are not (never written so)."""
         runs, start = {}, 0
-        for document in self.manifest.documents:
+        for document in (d for part in self.manifest.in_row_order() for d in part):
             stop = start + document.chunks
             if document.chunks and {self.chunks[start].document, self.chunks[stop - 1].document} != {document.path}:
                 return None
@@ -214,6 +276,32 @@ class NewBuild:
     pages: Mapping[str, Sequence[Page]]
     lexical: Lexical | None  # None when the manifest's store is Milvus, which indexes the passages itself
     document_lexical: Lexical
+    # Where `embedded`, `pages` and `lexical` are written: "" for the build folder itself (the base,
+    # every passage of a build that keeps no segment), or the folder of the segment this build adds.
+    folder: str = ""
+    linked: Linked | None = None  # what the build keeps of the live one, as it is
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Files of the live build that a new build keeps unchanged: hard-linked into its folder, not
+    copied, their checksums taken from the live manifest rather than read again."""
+
+    source: Path  # the live build folder
+    files: Mapping[str, StoredFile]  # path in the build folder -> its checksums
+
+
+def linked(stored: StoredIndex, folders: set[str]) -> Linked:
+    """The live build's files of the given parts ("" for the base, else a segment's folder) for a new
+    build to link: all but the manifest and the document BM25, which every build writes anew."""
+
+    def part(name: str) -> str | None:
+        first = name.split("/", 1)[0]
+        if first.startswith("segment-"):
+            return first
+        return None if first == DOCUMENT_BM25_DIR else ""
+
+    return Linked(stored.directory, {name: f for name, f in stored.manifest.files.items() if part(name) in folders})
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -274,31 +362,70 @@ def load(index_dir: Path) -> StoredIndex:
         verification = checksums.Verification.begin(build, manifest.files)
     except checksums.FileDamaged as error:
         raise _damaged(index_dir, f"{build.name}/{error}") from error
+    if manifest.segments and manifest.store == LOCAL_STORE:
+        return _load_segments(build, index_dir, manifest, verification)
     backend: Vectors
+    documents = manifest.documents
     try:
         chunks, sentence_starts = _chunk_table(build, index_dir, manifest)
-        pages = _page_table(build, manifest, whole=isinstance(chunks, list))
-        document_lexical = Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
+        pages = _page_table(build, documents, whole=isinstance(chunks, list))
+        document_lexical = _document_lexical(build)
         if manifest.store == LOCAL_STORE:
-            backend, counts = _local_vectors(build, manifest, sentence_starts)
+            backend, counts = _local_vectors(build, manifest.vector_index, sentence_starts)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise _damaged(index_dir, str(error)) from error
     if manifest.store != LOCAL_STORE:
         backend, counts = _milvus_vectors(manifest, build.name, sentence_starts)
-    if counts != (len(chunks), sentence_starts[-1]):
-        raise IndexCorruptError(
-            f"The index in {index_dir}/ is inconsistent ({counts[0]} vectors and {counts[1]} sentence vectors for "
-            f"{len(chunks)} chunks and {sentence_starts[-1]} sentences) — rebuild it with: assistant index --rebuild"
-        )
+    _check_counts(index_dir, counts, len(chunks), int(sentence_starts[-1]))
     return StoredIndex(build, manifest, chunks, pages, backend, document_lexical, verification)
 
 
+def _load_segments(
+    build: Path, index_dir: Path, manifest: Manifest, verification: checksums.Verification
+) -> StoredIndex:
+    """A library in segments: each segment's tables and vectors loaded as a build's are, joined."""
+    folders = [build] + [build / segment.folder for segment in manifest.segments]
+    indexes = [manifest.vector_index] + [segment.vector_index for segment in manifest.segments]
+    tables: list[Sequence[Chunk]] = []
+    parts: list[LocalVectors] = []
+    pages: dict[str, Sequence[Page]] = {}
+    try:
+        for folder, params, documents in zip(folders, indexes, manifest.in_row_order(), strict=True):
+            chunks, sentence_starts = _chunk_table(folder, index_dir, manifest)
+            pages.update(_page_table(folder, documents, whole=isinstance(chunks, list)))
+            vectors, counts = _local_vectors(folder, params, sentence_starts)
+            _check_counts(index_dir, counts, len(chunks), int(sentence_starts[-1]))
+            tables.append(chunks)
+            parts.append(vectors)
+        lexical = Segments([part.lexical.postings() for part in parts])
+        document_lexical = _document_lexical(build)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise _damaged(index_dir, str(error)) from error
+    joined = chunk_table.Joined(tables)
+    backend = SegmentedVectors(tuple(parts), tuple(joined.bases), lexical)
+    pages = {name: pages[name] for name in sorted(pages)}  # every document's, in path order, as written
+    return StoredIndex(build, manifest, joined, pages, backend, document_lexical, verification)
+
+
+def _document_lexical(build: Path) -> Lexical | None:
+    return Lexical.load(build / DOCUMENT_BM25_DIR) if (build / DOCUMENT_BM25_DIR).is_dir() else None
+
+
+def _check_counts(index_dir: Path, counts: tuple[int, int], chunks: int, sentences: int) -> None:
+    if counts != (chunks, sentences):
+        raise IndexCorruptError(
+            f"The index in {index_dir}/ is inconsistent ({counts[0]} vectors and {counts[1]} sentence vectors for "
+            f"{chunks} chunks and {sentences} sentences) — rebuild it with: assistant index --rebuild"
+        )
+
+
 def _local_vectors(
-    build: Path, manifest: Manifest, sentence_starts: np.ndarray
+    build: Path, params: Mapping[str, Any], sentence_starts: np.ndarray
 ) -> tuple[LocalVectors, tuple[int, int]]:
-    """The build folder's own vectors and BM25, and how many passage and sentence vectors it holds."""
+    """A folder's own vectors and BM25 (the build's, or a segment's), and how many passage and sentence
+    vectors it holds."""
     # Memory-mapped, not read whole, as are BM25's arrays (vector_index.load says why).
-    faiss_index = vector_index.load(build / VECTORS, manifest.vector_index)
+    faiss_index = vector_index.load(build / VECTORS, params)
     # The sentence vectors are two thirds of a library's bytes (bench/library.py), and a question
     # reads the rows of its few top passages.
     sentence_matrix = np.load(build / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False)
@@ -329,13 +456,14 @@ def _chunk_table(build: Path, index_dir: Path, manifest: Manifest) -> tuple[Sequ
     return chunk_table.ChunkTable(build / CHUNKS, rows[:, 0]), rows[:, 1]
 
 
-def _page_table(build: Path, manifest: Manifest, whole: bool) -> Mapping[str, Sequence[Page]]:
-    """The pages, parsed now when the chunks were (a small index, or one written before page-rows.npy),
-    else read row by row: the manifest gives each document's page count, in the order of the rows."""
+def _page_table(build: Path, documents: Sequence[IndexedDocument], whole: bool) -> Mapping[str, Sequence[Page]]:
+    """The pages of the documents (in the order of their rows), parsed now when the chunks were (a small
+    index, or one written before page-rows.npy), else read row by row: the manifest gives each
+    document's page count."""
     if whole or not (build / PAGE_ROWS).is_file():
         return page_table.read_all(build / PAGES)
     offsets = np.load(build / PAGE_ROWS, allow_pickle=False)
-    counts = {d.path: d.pages for d in manifest.documents}
+    counts = {d.path: d.pages for d in documents}
     if offsets.ndim != 1 or len(offsets) != sum(counts.values()) + 1:
         raise ValueError(f"{PAGE_ROWS} does not match the manifest's page counts")
     return page_table.PageTable(build / PAGES, offsets, counts)
@@ -402,13 +530,40 @@ _NEXT_STEP = {
 
 def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, client: Any) -> Path:
     staging.mkdir(parents=True)
+    linked = dict(new.linked.files) if new.linked is not None else {}
+    for name in linked:
+        assert new.linked is not None
+        _link(new.linked.source / name, staging / name)
+    if new.pages or not linked:  # a build whose new files could not be read adds no segment
+        (staging / new.folder).mkdir(exist_ok=True)
+        _write_part(staging / new.folder, new, client, build_id)
+    new.document_lexical.save(staging / DOCUMENT_BM25_DIR, terms=False)  # made again by every build
+    written = sorted(p for p in staging.rglob("*") if p.is_file() and p.relative_to(staging).as_posix() not in linked)
+    for path in written:
+        _fsync(path)
+    for folder in {staging, *(p.parent for p in (staging / name for name in linked))}:
+        _fsync(folder)  # the links themselves
+    checked = {str(p.relative_to(staging)): checksums.stored_file(p) for p in written}
+    manifest = replace(new.manifest, files={**linked, **checked})
+    _write_atomic(staging / MANIFEST, json.dumps(manifest.to_json(), indent=1, ensure_ascii=False))
+    final = index_dir / build_id
+    staging.rename(final)
+    _fsync(index_dir)
+    _write_atomic(index_dir / POINTER, build_id + "\n")  # the one step that makes the build live
+    return final
+
+
+def _write_part(folder: Path, new: NewBuild, client: Any, build_id: str) -> None:
+    """The chunks, their vectors, pages and BM25 of the base or of one segment, into its folder."""
     vectors = np.ascontiguousarray(new.embedded.vectors, dtype=np.float32)
     if client is None:
-        vector_index.write(vector_index.build(vectors, new.manifest.vector_index), staging / VECTORS)
+        segment = next((s for s in new.manifest.segments if s.folder == new.folder), None)
+        params = new.manifest.vector_index if segment is None else segment.vector_index
+        vector_index.write(vector_index.build(vectors, params), folder / VECTORS)
         large = len(new.embedded.chunks) >= FLOAT16_SENTENCES_FROM
-        _write_npy(staging / SENTENCE_VECTORS, new.embedded.sentence_vectors, vectors.shape[1], large)
+        _write_npy(folder / SENTENCE_VECTORS, new.embedded.sentence_vectors, vectors.shape[1], large)
         assert new.lexical is not None, "a local build writes its passages' BM25"
-        new.lexical.save(staging / BM25_DIR)
+        new.lexical.save(folder / BM25_DIR)
     else:
         from . import milvus_store
 
@@ -419,25 +574,23 @@ def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, c
         milvus_store.write(
             client, new.manifest.store, prefix, vectors, matrix.astype(np.float32), texts, new.manifest.vector_index
         )
-    offsets = _write_jsonl(staging / CHUNKS, (_chunk_row(chunk) for chunk in new.embedded.chunks))
+    offsets = _write_jsonl(folder / CHUNKS, (_chunk_row(chunk) for chunk in new.embedded.chunks))
     starts = np.concatenate([[0], np.cumsum([len(v) for v in new.embedded.sentence_vectors])]).astype(np.int64)
-    np.save(staging / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
+    np.save(folder / CHUNK_ROWS, np.stack([offsets, starts], axis=1), allow_pickle=False)
     rows = (_page_row(document, page) for document, ps in new.pages.items() for page in ps)
-    np.save(staging / PAGE_ROWS, _write_jsonl(staging / PAGES, rows), allow_pickle=False)
-    new.document_lexical.save(staging / DOCUMENT_BM25_DIR, terms=False)  # made again by every build
-    files = sorted(p for p in staging.rglob("*") if p.is_file())
-    for path in files:
-        _fsync(path)
-    manifest = replace(
-        new.manifest,
-        files={str(p.relative_to(staging)): checksums.stored_file(p) for p in files},
-    )
-    _write_atomic(staging / MANIFEST, json.dumps(manifest.to_json(), indent=1, ensure_ascii=False))
-    final = index_dir / build_id
-    staging.rename(final)
-    _fsync(index_dir)
-    _write_atomic(index_dir / POINTER, build_id + "\n")  # the one step that makes the build live
-    return final
+    np.save(folder / PAGE_ROWS, _write_jsonl(folder / PAGES, rows), allow_pickle=False)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A second name for a file of the live build (both builds see the same bytes, which neither ever
+    changes); a copy where the file system has no hard links."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP):
+            raise
+        shutil.copyfile(source, target)
 
 
 def _prune(index_dir: Path, keep: str, client: Any = None) -> None:
