@@ -19,8 +19,10 @@ the library uses, vector_index.PROBED_SHARE, was chosen on real embeddings: benc
 
 Then, each in a fresh process: opening the index (process start to ready, the model excluded),
 search latency p50/p95 (the claims: BM25 words and their vectors), peak RSS; the index's bytes on
-disk per passage; and the time to add one more 250-page report to the library.
-Prints one JSON line. With --dir the library is kept there (and reused when it is already built).
+disk per passage; and the time to add one more 250-page report to the library (a new segment,
+build.py), the same measures again with that segment, and the time to take the report out again
+(which rewrites the library). Prints one JSON line. With --dir the library is kept there (and
+reused when it is already built).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from timing import percentiles  # bench/ is on sys.path when a script in it runs
@@ -158,7 +161,14 @@ def run(root: Path, passages: int, queries: int, batch: int) -> None:
     started = time.perf_counter()
     added = Assistant(settings, embedder=embedder).index()  # type: ignore[arg-type]
     add_seconds = time.perf_counter() - started
-    extra.unlink()  # a kept library (--dir) is the same size at the next run
+    segments = [s.folder for s in store.require_manifest(index_dir).segments]
+    with_segment = probe_in_fresh_process(index_dir, queries)  # the library searched with its new segment
+    # Taking it out again: a removal rewrites the library (build.py), and the kept library (--dir) is
+    # the same at the next run.
+    extra.unlink()
+    started = time.perf_counter()
+    Assistant(settings, embedder=embedder).index()  # type: ignore[arg-type]
+    remove_seconds = time.perf_counter() - started
     print(
         json.dumps(
             {
@@ -174,6 +184,9 @@ def run(root: Path, passages: int, queries: int, batch: int) -> None:
                 "add_one_report_seconds": round(add_seconds, 1),
                 "add_one_report_stage_seconds": {k: round(v, 2) for k, v in added.timings.items()},
                 "add_one_report_passages": sum(dict(added.embedded).values()),
+                "segments_after_add": segments,
+                "after_add": with_segment,
+                "remove_that_report_seconds": round(remove_seconds, 1),
             }
         )
     )
@@ -232,7 +245,7 @@ def _recall(stored: store.StoredIndex, halves: dict[str, np.ndarray]) -> dict[st
     for each half of the claims at the library's own setting, and for other shares of IVF lists probed;
     and for random unit query vectors."""
     vectors = stored.all_vectors()
-    index = stored.backend.faiss_index  # type: ignore[attr-defined]
+    index: Any = getattr(stored.backend, "faiss_index", None)  # a library in segments has one a segment
     exact = {name: _exact_top10(vectors, queries) for name, queries in halves.items()}
     random_queries = unit_vectors(np.random.default_rng(2), 50, vectors.shape[1])
     exact_random = _exact_top10(vectors, random_queries)
