@@ -24,6 +24,11 @@ FORMAT_VERSION = 3
 # Builds of these formats can be carried into a new build: their chunks and vectors are reused, and
 # only what is derived from the chunks, BM25 included, is written anew.
 REUSABLE_FORMATS = (2, 3)
+# What a library in segments (Manifest.segments) writes in place of FORMAT_VERSION: the same format,
+# plus folders that a version of the assistant before segments would not read. Given a number it does
+# not know, that version refuses the build ("rebuild with: assistant index --rebuild") instead of
+# serving the base alone.
+SEGMENTED_FORMAT = 4
 _SEGMENT_FOLDER = re.compile(r"segment-[0-9a-f]+")
 
 
@@ -122,7 +127,7 @@ class Manifest:
             "documents": [_document_json(d) for d in self.documents],
             "skipped": [{"path": s.path, "size": s.size, "sha256": s.sha256, "reason": s.reason} for s in self.skipped],
             "counts": {"documents": len(self.documents), "pages": self.pages, "chunks": self.chunks},
-            "format_version": self.format_version,
+            "format_version": SEGMENTED_FORMAT if self.segments else self.format_version,
             "files": {name: _file_json(f) for name, f in self.files.items()},
         }
         if self.store != LOCAL_STORE:
@@ -155,7 +160,7 @@ class Manifest:
                 built_at=str(data["built_at"]),
                 documents=tuple(_document(d) for d in data["documents"]),
                 skipped=tuple(SkippedFile(s["path"], s["size"], s["sha256"], s["reason"]) for s in data["skipped"]),
-                format_version=int(data["format_version"]),
+                format_version=_format_version(data),
                 files={
                     name: StoredFile(f["size"], f["sha256"], tuple(f.get("blocks", ())))
                     for name, f in data.get("files", {}).items()
@@ -176,6 +181,15 @@ class Manifest:
         if any(not _SEGMENT_FOLDER.fullmatch(segment.folder) for segment in manifest.segments):
             raise ValueError("names a segment folder that is not one")
         return manifest
+
+
+def _format_version(data: Mapping[str, Any]) -> int:
+    found = int(data["format_version"])
+    if found == SEGMENTED_FORMAT:
+        if not data.get("segments"):
+            raise ValueError(f"has format {SEGMENTED_FORMAT} but no segments")
+        return FORMAT_VERSION
+    return found
 
 
 def _file_json(stored: StoredFile) -> dict[str, Any]:

@@ -66,6 +66,9 @@ def test_adding_a_document_writes_a_segment_and_links_the_rest(growing: tuple[As
     stored = assistant.stored_index()
     (segment,) = stored.manifest.segments
     assert segment.documents == (held_back[0],) and segment.vector_index == {"kind": "flat"}
+    # A format of its own, which a version of the assistant from before segments refuses.
+    assert json.loads((stored.directory / store.MANIFEST).read_text(encoding="utf-8"))["format_version"] == 4
+    assert stored.manifest.format_version == store.FORMAT_VERSION == 3
     new_passages = dict(report.embedded)[held_back[0]]
     added = stored.chunks[len(before.chunks) :]
     # Only the new filing's passages and sentences were embedded, as an incremental build does.
@@ -148,6 +151,7 @@ def test_segments_merge_into_one_and_then_into_the_base(
     report = assistant.index()
     merged = assistant.stored_index()
     assert report.added == ("note.md",) and not merged.manifest.segments
+    assert json.loads((merged.directory / store.MANIFEST).read_text(encoding="utf-8"))["format_version"] == 3
     assert os.stat(merged.directory / store.CHUNKS).st_ino != base
     assert len(merged.chunks) == len(stored.chunks) + 1 and assistant.embedder.texts_embedded - after_adds <= 3
     assert assistant.embedder.texts_embedded > embedded
