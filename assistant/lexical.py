@@ -206,18 +206,26 @@ class Lexical:
             self._terms = Terms(ids, starts, vocabulary)
         return self._terms
 
-    def postings(self) -> Postings:
-        """What Segments scores this index's texts from; ValueError for an index saved without it."""
-        terms = self.terms()
+    def postings(self, removed: np.ndarray | None = None) -> Postings:
+        """What Segments scores this index's texts from, the `removed` rows (of documents taken out)
+        left out; ValueError for an index saved without it."""
         directory = self._directory
-        if terms is None or directory is None or not (directory / TERM_FREQUENCIES).is_file():
+        if directory is None or not (directory / TERM_FREQUENCIES).is_file():
             raise ValueError(f"the BM25 index has no {TERM_FREQUENCIES}")
         scores = self.retriever.scores
         frequencies = np.load(directory / TERM_FREQUENCIES, mmap_mode="r", allow_pickle=False)
-        if len(frequencies) != len(scores["indices"]):
+        # The texts' lengths from where their terms start; the terms themselves (mapped) only for the
+        # removed texts: checking them all, as terms() does for a build to carry, would read them all
+        # at open (a few hundred MB at a million passages).
+        ids = np.load(directory / TERM_IDS, mmap_mode="r", allow_pickle=False)
+        starts = np.load(directory / TERM_STARTS, allow_pickle=False)
+        if len(frequencies) != len(scores["indices"]) or len(starts) != int(scores["num_docs"]) + 1:
             raise ValueError(f"{TERM_FREQUENCIES} does not match the BM25 index")
-        lengths = np.diff(np.asarray(terms.starts)).astype(np.float32)
-        return Postings(self.retriever.vocab_dict, scores["indptr"], scores["indices"], frequencies, lengths)
+        lengths = np.diff(starts).astype(np.float32)
+        removed = np.zeros(0, dtype=np.int64) if removed is None else np.asarray(removed, dtype=np.int64)
+        in_removed = _document_frequencies(ids, starts, removed, len(scores["indptr"]) - 1)
+        indptr, indices = scores["indptr"], scores["indices"]
+        return Postings(self.retriever.vocab_dict, indptr, indices, frequencies, lengths, removed, in_removed)
 
     def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
         """(chunk row, BM25 score) pairs, best first; chunks sharing no term with the question are left out."""
@@ -251,6 +259,22 @@ def _frequencies(terms: Terms) -> np.ndarray:
     return counts.astype(np.uint32 if wide else np.uint16)
 
 
+def _document_frequencies(ids: np.ndarray, starts: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
+    """How many of the given texts hold each term (term id -> count, `size` terms), from every text's
+    term ids (`ids`, text i's at starts[i]:starts[i + 1])."""
+    if not len(rows):
+        return np.zeros(size, dtype=np.int64)
+    begins, lengths = starts[rows], starts[rows + 1] - starts[rows]
+    # Every token position of those texts, and which of them it is in, without a loop over texts.
+    positions = np.repeat(begins - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    found = ids[positions].astype(np.int64)
+    if len(found) and int(found.max()) >= size:
+        raise ValueError(f"{TERM_IDS} names terms the BM25 index does not have")
+    pairs = np.unique(owner * size + found)
+    return np.bincount(pairs % size, minlength=size)
+
+
 @dataclass(frozen=True)
 class Postings:
     """One segment's texts for BM25: where each term occurs (bm25s' own arrays) and how often, and
@@ -261,19 +285,24 @@ class Postings:
     rows: np.ndarray  # the text of each posting, term by term
     frequencies: np.ndarray  # how often the term occurs in that text
     lengths: np.ndarray  # float32, one a text
+    removed: np.ndarray  # texts of documents taken out: never found, and left out of the statistics
+    in_removed: np.ndarray  # term id -> how many of the removed texts hold it
 
 
 class Segments:
     """BM25 over the texts of several segments as if they were one index: Lucene's formula, as bm25s
-    computes it, with the document frequencies, count and mean length of every segment together, so
-    a passage scores the same whichever segment holds it. Computed at each search from the postings,
+    computes it, with the document frequencies, count and mean length of every segment together, and
+    without the texts of documents taken out, so a passage scores the same whichever segment holds it,
+    and as it would in the library written whole. Computed at each search from the postings,
     since a segment written once cannot know the library it will later be part of."""
 
     def __init__(self, parts: Sequence[Postings]) -> None:
         self._parts = parts
         self._bases = np.concatenate([[0], np.cumsum([len(p.lengths) for p in parts])]).astype(np.int64)
-        total = int(self._bases[-1])
-        mean = float(sum(float(p.lengths.sum()) for p in parts)) / max(1, total)
+        self._removed = np.concatenate([p.removed + base for p, base in zip(parts, self._bases, strict=False)])
+        self._live = int(self._bases[-1]) - len(self._removed)
+        lengths = sum(float(p.lengths.sum()) - float(p.lengths[p.removed].sum()) for p in parts)
+        mean = lengths / max(1, self._live)
         k1, b = float(SETTINGS["k1"]), float(SETTINGS["b"])  # type: ignore[arg-type]
         # The length part of each passage's denominator, fixed for the library: k1 (1 - b + b len / mean).
         self._norms = [(k1 * ((1 - b) + b * p.lengths / mean)).astype(np.float32) for p in parts]
@@ -289,8 +318,8 @@ class Segments:
         ids = [[_term_id(part, token) for token in tokens] for part in self._parts]
         found = np.zeros(len(tokens), dtype=np.int64)  # each term's document frequency, library-wide
         for part, part_ids in zip(self._parts, ids, strict=True):
-            found += [int(part.starts[i + 1] - part.starts[i]) if i >= 0 else 0 for i in part_ids]
-        idf = np.log(1 + (len(self) - found + 0.5) / (found + 0.5)).astype(np.float32)
+            found += [int(part.starts[i + 1] - part.starts[i] - part.in_removed[i]) if i >= 0 else 0 for i in part_ids]
+        idf = np.log(1 + (self._live - found + 0.5) / (found + 0.5)).astype(np.float32)
         scores = np.zeros(len(self), dtype=np.float32)
         for part, part_ids, norms, base in zip(self._parts, ids, self._norms, self._bases, strict=False):
             for number, term in enumerate(part_ids):
@@ -300,6 +329,7 @@ class Segments:
                 rows = np.asarray(part.rows[start:stop])
                 tf = np.asarray(part.frequencies[start:stop], dtype=np.float32)
                 scores[base + rows] += idf[number] * (tf / (norms[rows] + tf))
+        scores[self._removed] = 0.0
         return _best(scores, top_k)
 
 

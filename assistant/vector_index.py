@@ -92,3 +92,18 @@ def load(path: Path, params: Mapping[str, Any]) -> Any:
         index.nprobe = int(params["probes"])
         index.make_direct_map()
     return index
+
+
+def excluding(index: Any, ids: np.ndarray) -> tuple[Any, ...] | None:
+    """Search parameters that skip the given ids (the rows of documents taken out, still in the files:
+    store.py), then the objects they point to, which must live as long as they do; None for no ids."""
+    import faiss
+
+    if not len(ids):
+        return None
+    batch = faiss.IDSelectorBatch(np.ascontiguousarray(ids, dtype=np.int64))
+    selector = faiss.IDSelectorNot(batch)
+    # faiss's stubs do not know these keyword arguments (its SWIG wrapper takes them).
+    if isinstance(index, faiss.IndexIVF):
+        return faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe), selector, batch  # type: ignore[call-arg]
+    return faiss.SearchParameters(sel=selector), selector, batch  # type: ignore[call-arg]

@@ -76,3 +76,26 @@ def test_a_build_keeps_each_terms_frequency_in_bm25s_order_of_postings(tmp_path:
     expected = {(0, "cat"): 2, (0, "sat"): 1, (0, "mat"): 1, (1, "dog"): 1, (1, "cat"): 1, (2, "mat"): 1, (2, "dog"): 3}
     assert by_text == expected
     assert postings.lengths.tolist() == [4, 2, 4, 0]
+
+
+def test_bm25_over_segments_leaves_removed_texts_out_of_results_and_statistics(tmp_path: Path) -> None:
+    """Texts taken out (rows still in their segment's files) are never found, and the rest score as in
+    an index built without them."""
+    corpus = [json.loads(line) for line in shared_data(SCIFACT / "corpus.jsonl").open(encoding="utf-8")][:2000]
+    texts = [f"{doc['title']}\n{doc['text']}" for doc in corpus]
+    queries = [json.loads(line)["text"] for line in shared_data(SCIFACT / "queries.jsonl").open(encoding="utf-8")]
+    gone = [np.arange(100, 400), np.arange(0, 50)]  # rows of each segment
+    parts = []
+    for number, (start, stop) in enumerate([(0, 1500), (1500, 2000)]):
+        lexical.Lexical.build(texts[start:stop]).save(tmp_path / str(number))
+        parts.append(lexical.Lexical.load(tmp_path / str(number)).postings(gone[number]))
+    segments = lexical.Segments(parts)
+    removed = set(gone[0].tolist()) | {1500 + row for row in gone[1].tolist()}
+    kept = [row for row in range(len(texts)) if row not in removed]
+    whole = lexical.Lexical.build([texts[row] for row in kept])
+    for query in queries[:200]:
+        expected = [(kept[row], score) for row, score in whole.search(query, 20)]
+        found = segments.search(query, 20)
+        assert not {row for row, _ in found} & removed
+        assert [row for row, _ in found] == [row for row, _ in expected] or _tied(expected, found), query
+        assert np.allclose([s for _, s in found], [s for _, s in expected], rtol=1e-5, atol=0)
