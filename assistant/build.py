@@ -30,22 +30,24 @@ from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError, StoreUnavailableError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import TERM_FREQUENCIES, Lexical, Terms
-from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, Segment, SkippedFile, mismatch
+from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, Removed, Segment, SkippedFile, mismatch
 from .tables import embedded_text
 from .types import Chunk, Document, Page
 
 if TYPE_CHECKING:
     from .embedding import Embedder
 
-# A library of this many passages or more grows by segments: a build that only adds documents writes
-# theirs as a segment and hard-links the live build's files, rather than rewriting the library (153 s
-# to add a report to a million passages, bench/library.py). Below it, every build rewrites everything,
+# A library of this many passages or more grows by segments: a build writes the documents it read as
+# a segment and hard-links the live build's files, leaving the rows of documents taken out (or of the
+# old versions of changed ones) where they are, skipped, rather than rewriting the library (153 s to
+# add a report to a million passages, bench/library.py). Below it, every build rewrites everything,
 # as it always has: a second or two, and one BM25 index, whose scores stay bm25s' own.
 SEGMENTS_FROM = 20_000
 SEGMENTS_KEPT = 8  # segments beside the base at most: a build that would add one more merges them into one
-# Once the segments would hold this share of the base's passages, the build merges everything into
-# one base again: as a library grows, each passage is rewritten a few times (the base grows by a
-# quarter each time), and a search never fans out over many large segments.
+# Once the segments and the removed rows would come to this share of the base's live passages, the
+# build writes everything as one base again: as a library grows, each passage is rewritten a few times
+# (the base grows by a quarter each time), a search never fans out over many large segments, and
+# removed rows never take more than a fifth of the files.
 MERGE_SHARE = 0.25
 
 # (stage, done, total): stage is "reading", "embedding" or "writing".
@@ -338,14 +340,21 @@ def _write(
     growth = _growth(plan, previous.manifest if previous is not None else None, settings, len(new.chunks))
     keep = set(plan.unchanged)
     segments: tuple[Segment, ...] = ()  # the new build's
+    removed: tuple[Removed, ...] = ()
     linked: store.Linked | None = None
     carry = keep  # the documents whose chunks are carried into what this build writes
     if previous is not None and keep:  # every block checked before anything is carried (build() may not have waited)
         previous.check_intact(wait=growth != "segment")
     if previous is not None and growth != "rewrite":
-        segments = previous.manifest.segments if growth == "segment" else ()
+        old = previous.manifest
+        segments = old.segments if growth == "segment" else ()
         linked = store.linked(previous, {""} | {s.folder for s in segments})
-        carry = set() if growth == "segment" else {path for s in previous.manifest.segments for path in s.documents}
+        # Documents taken out, and the old versions of those that changed, stay where they are, skipped.
+        held = _parts(old)
+        gone = [Removed(d.path, held[d.path], d.chunks, d.pages) for d in old.documents if d.path not in keep]
+        removed = tuple(r for r in (*old.removed, *gone) if r.part in {""} | {s.folder for s in segments})
+        removed = tuple(sorted(removed, key=lambda r: (r.part, r.path)))
+        carry = set() if growth == "segment" else {path for path, part in held.items() if part and path in keep}
     parts = [new]
     pages: dict[str, Sequence[Page]] = {d.path: d.pages for d in documents}
     kept: list[IndexedDocument] = []
@@ -358,10 +367,11 @@ def _write(
             rows = [i for d in previous.manifest.documents if d.path in carry for i in range(*runs[d.path])]
         else:
             rows = [i for i, c in enumerate(previous.chunks) if c.document in carry]
-        parts.append(previous.embedded(rows))
+        if rows:
+            parts.append(previous.embedded(rows))
         pages.update({name: previous.pages[name] for name in sorted(carry)})
         kept = [d for d in previous.manifest.documents if d.path in keep]
-    merged = store.Embedded.join(parts)  # what this build writes: every passage, or a segment's
+    merged = store.Embedded.join(parts)  # what this build writes: every passage, or a segment's (or nothing)
     pages = {name: pages[name] for name in sorted(pages)}
     folder = ""
     if linked is not None and pages:
@@ -372,7 +382,7 @@ def _write(
     read = [_indexed(d, sources[d.path], counts.get(d.path, 0)) for d in documents]
     manifest = Manifest(
         model=model_id(settings.model),
-        dimension=int(merged.vectors.shape[1]),
+        dimension=previous.manifest.dimension if linked and previous else int(merged.vectors.shape[1]),
         chunking=settings.chunking,
         lexical=LEXICAL_SETTINGS,
         sentence_vectors=sentence_vectors,
@@ -382,6 +392,7 @@ def _write(
         vector_index=previous.manifest.vector_index if linked and previous else vector_index.choose(len(merged.chunks)),
         documents=tuple(sorted(kept + read, key=lambda d: d.path)),
         segments=segments,
+        removed=removed,
         skipped=tuple(
             SkippedFile(name, source.size, source.sha256, why) for name, (source, why) in sorted(plan.failed.items())
         ),
@@ -390,7 +401,8 @@ def _write(
         progress("writing", 0, 1)
     titles = {d.path: d.title for d in manifest.documents}
     local = settings.store == LOCAL_STORE
-    terms = _passage_terms(merged.chunks, previous, runs, carry) if local else None
+    written = local and (merged.chunks or linked is None)  # a build that only takes documents out writes none
+    terms = _passage_terms(merged.chunks, previous, runs, carry) if written else None
     every = pages if linked is None or previous is None else _every_page(pages, previous, keep)
     lexical = _lexical(terms, every, titles)
     store.write(settings.index_dir, store.NewBuild(manifest, merged, pages, *lexical, folder, linked))
@@ -401,28 +413,44 @@ def _write(
 
 def _growth(plan: _Plan, old: Manifest | None, settings: Settings, added: int | None = None) -> str:
     """How a build writes the library: "rewrite" (every passage, into one base), "segment" (what it read
-    as a new segment, the rest linked) or "merge" (the segments and what it read as one segment, the
-    base linked). `added`: the passages embedded, when known."""
-    if old is None or not _only_adds(plan, old, settings) or added == 0:
+    as a new segment, the rest linked, documents taken out or changed left where they are, skipped)
+    or "merge" (the segments and what it read as one segment, the base linked). `added`: the passages
+    embedded, when known."""
+    if old is None or not _joinable(old, settings):
         return "rewrite"
-    in_segments = sum(d.chunks for part in old.in_row_order()[1:] for d in part)
-    if in_segments + (added or 0) > MERGE_SHARE * (old.chunks - in_segments):
+    keep = set(plan.unchanged)
+    held = _parts(old)
+    base_rows = sum(r.chunks for r in old.in_row_order()[0])
+    gone_from_base = sum(d.chunks for d in old.documents if d.path not in keep and not held[d.path])
+    live_base = base_rows - sum(r.chunks for r in old.removed if not r.part) - gone_from_base
+    # What a search reads besides the base's live rows: the segments, the new passages, and the base's
+    # removed rows. Past a share of the base, the library is written whole again.
+    beside = old.chunks + sum(r.chunks for r in old.removed) + (added or 0) - live_base
+    if beside > MERGE_SHARE * live_base:
         return "rewrite"
-    return "segment" if len(old.segments) < SEGMENTS_KEPT else "merge"
+    return "segment" if len(old.segments) + (added != 0) <= SEGMENTS_KEPT else "merge"
 
 
-def _only_adds(plan: _Plan, old: Manifest, settings: Settings) -> bool:
-    """A large local library that every document stays in, unchanged, with files a segment can join:
-    the same BM25 settings and format, and each part's term frequencies (lexical.Segments)."""
+def _joinable(old: Manifest, settings: Settings) -> bool:
+    """A large local library with files a segment can join: the same BM25 settings and format, and each
+    part's term frequencies (lexical.Segments)."""
     folders = ["", *(f"{segment.folder}/" for segment in old.segments)]
     frequencies = {f"{folder}{store.BM25_DIR}/{TERM_FREQUENCIES}" for folder in folders}
     return (
         settings.store == LOCAL_STORE == old.store
         and old.chunks >= SEGMENTS_FROM
-        and sorted(plan.unchanged) == sorted(d.path for d in old.documents)
         and (old.lexical, old.format_version) == (LEXICAL_SETTINGS, FORMAT_VERSION)
         and frequencies <= set(old.files)
     )
+
+
+def _parts(manifest: Manifest) -> dict[str, str]:
+    """Each document -> the part that holds its rows: "" for the base, else its segment's folder."""
+    removed = {(r.part, r.path) for r in manifest.removed}
+    held = {d.path: "" for d in manifest.documents}
+    for segment in manifest.segments:
+        held.update({path: segment.folder for path in segment.documents if (segment.folder, path) not in removed})
+    return held
 
 
 def _every_page(

@@ -24,8 +24,9 @@ FORMAT_VERSION = 3
 # Builds of these formats can be carried into a new build: their chunks and vectors are reused, and
 # only what is derived from the chunks, BM25 included, is written anew.
 REUSABLE_FORMATS = (2, 3)
-# What a library in segments (Manifest.segments) writes in place of FORMAT_VERSION: the same format,
-# plus folders that a version of the assistant before segments would not read. Given a number it does
+# What a library in segments (Manifest.segments, and removed documents' rows kept in their files)
+# writes in place of FORMAT_VERSION: the same format, plus what a version of the assistant before
+# segments would not read. Given a number it does
 # not know, that version refuses the build ("rebuild with: assistant index --rebuild") instead of
 # serving the base alone.
 SEGMENTED_FORMAT = 4
@@ -81,6 +82,29 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Removed:
+    """A document taken out of a library in segments (or the old version of one that changed) whose
+    rows are still in the files of the part that holds them: every search skips them, and BM25's
+    statistics leave them out, until that part is written again."""
+
+    path: str
+    part: str  # "" for the base, else the segment's folder
+    chunks: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A document's stretch of a part's rows (its chunks, in its part's chunk table; its pages, in the
+    page table), in the order the part holds them."""
+
+    path: str
+    chunks: int
+    pages: int
+    removed: bool = False
+
+
+@dataclass(frozen=True)
 class Manifest:
     model: str  # the embedding model's id (embedding.model_id)
     dimension: int
@@ -101,6 +125,7 @@ class Manifest:
     # Segments added after the base (the build folder's own files), in the order of their rows. The
     # base holds every document no segment names. Written only when there are some.
     segments: tuple[Segment, ...] = ()
+    removed: tuple[Removed, ...] = ()  # sorted by part, then path. Written only when there are some.
 
     @property
     def pages(self) -> int:
@@ -110,12 +135,24 @@ class Manifest:
     def chunks(self) -> int:
         return sum(d.chunks for d in self.documents)
 
-    def in_row_order(self) -> list[list[IndexedDocument]]:
-        """The documents of the base, then of each segment, each part in the order of its rows."""
+    def in_row_order(self) -> list[list[Rows]]:
+        """The rows of the base, then of each segment, a document at a time in the order of its rows:
+        a removed document's too, which are still there."""
         named = {d.path: d for d in self.documents}
-        in_segments = {path for segment in self.segments for path in segment.documents}
-        base = [d for d in self.documents if d.path not in in_segments]
-        return [base] + [[named[path] for path in segment.documents] for segment in self.segments]
+        removed = {(r.part, r.path): r for r in self.removed}
+        parts = []
+        for segment in self.segments:
+            rows = [removed.get((segment.folder, path)) or named[path] for path in segment.documents]
+            parts.append([Rows(r.path, r.chunks, r.pages, isinstance(r, Removed)) for r in rows])
+        in_segments = {r.path for part in parts for r in part if not r.removed}
+        base = [Rows(d.path, d.chunks, d.pages) for d in self.documents if d.path not in in_segments]
+        base += [Rows(r.path, r.chunks, r.pages, True) for r in self.removed if not r.part]
+        return [sorted(base, key=lambda r: r.path)] + parts
+
+    @property
+    def in_parts(self) -> bool:
+        """Whether this build's rows are in segments, or hold removed documents' (store.py)."""
+        return bool(self.segments or self.removed)
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -127,13 +164,17 @@ class Manifest:
             "documents": [_document_json(d) for d in self.documents],
             "skipped": [{"path": s.path, "size": s.size, "sha256": s.sha256, "reason": s.reason} for s in self.skipped],
             "counts": {"documents": len(self.documents), "pages": self.pages, "chunks": self.chunks},
-            "format_version": SEGMENTED_FORMAT if self.segments else self.format_version,
+            "format_version": SEGMENTED_FORMAT if self.in_parts else self.format_version,
             "files": {name: _file_json(f) for name, f in self.files.items()},
         }
         if self.store != LOCAL_STORE:
             data["store"] = self.store
         if self.vector_index != {"kind": "flat"}:
             data["vector_index"] = dict(self.vector_index)
+        if self.removed:
+            data["removed"] = [
+                {"path": r.path, "part": r.part, "chunks": r.chunks, "pages": r.pages} for r in self.removed
+            ]
         if self.segments:
             data["segments"] = [
                 {"folder": s.folder, "documents": list(s.documents), "vector_index": dict(s.vector_index)}
@@ -171,22 +212,31 @@ class Manifest:
                     Segment(str(s["folder"]), tuple(map(str, s["documents"])), dict(s["vector_index"]))
                     for s in data.get("segments", ())
                 ),
+                removed=tuple(
+                    Removed(str(r["path"]), str(r["part"]), int(r["chunks"]), int(r["pages"]))
+                    for r in data.get("removed", ())
+                ),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"cannot be read ({type(error).__name__}: {error})") from error
         named = {d.path for d in manifest.documents}
-        listed = [path for segment in manifest.segments for path in segment.documents]
-        if len(set(listed)) != len(listed) or not named.issuperset(listed):
+        removed = {(r.part, r.path) for r in manifest.removed}
+        live = [path for s in manifest.segments for path in s.documents if (s.folder, path) not in removed]
+        if len(set(live)) != len(live) or not named.issuperset(live):
             raise ValueError("names a segment's documents that are not its own")
-        if any(not _SEGMENT_FOLDER.fullmatch(segment.folder) for segment in manifest.segments):
+        folders = {s.folder for s in manifest.segments}
+        if any(not _SEGMENT_FOLDER.fullmatch(folder) for folder in folders) or len(folders) != len(manifest.segments):
             raise ValueError("names a segment folder that is not one")
+        held = {(s.folder, path) for s in manifest.segments for path in s.documents}
+        if len(removed) != len(manifest.removed) or any(part and (part, path) not in held for part, path in removed):
+            raise ValueError("names a removed document that its segment does not hold")
         return manifest
 
 
 def _format_version(data: Mapping[str, Any]) -> int:
     found = int(data["format_version"])
     if found == SEGMENTED_FORMAT:
-        if not data.get("segments"):
+        if not data.get("segments") and not data.get("removed"):
             raise ValueError(f"has format {SEGMENTED_FORMAT} but no segments")
         return FORMAT_VERSION
     return found

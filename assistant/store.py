@@ -24,7 +24,10 @@ Layout of index_dir (also in index/README.md):
                         bm25-documents/, for its own rows. What the build folder itself holds is the
                         base. A later build hard-links every kept segment, the base too, into its
                         folder: their files are written once and never changed. Row numbers run
-                        through the base, then each segment in the manifest's order.
+                        through the base, then each segment in the manifest's order. The rows of a
+                        document taken out (or of the old version of one that changed) stay in their
+                        part's files (manifest "removed"): both searches skip them, BM25's statistics
+                        leave them out, until that part is written again.
     A build whose vectors are in Milvus has no vectors.faiss, sentences.npy or bm25/: its collections
     are named after the build folder, and pruning the folder drops them.
 """
@@ -52,7 +55,7 @@ from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import JoinedTerms, Lexical, Segments, Terms
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
-from .manifest import IndexedDocument, Manifest, StoredFile
+from .manifest import Manifest, StoredFile
 from .types import Chunk, Page
 
 POINTER = "CURRENT"
@@ -90,7 +93,8 @@ class Embedded:
     def join(parts: Sequence[Embedded]) -> Embedded:
         """All parts in one, ordered by document (stable within a document)."""
         chunks = [c for part in parts for c in part.chunks]
-        vectors = np.concatenate([p.vectors for p in parts if p.vectors.size])
+        sized = [p.vectors for p in parts if p.vectors.size]
+        vectors = np.concatenate(sized) if sized else np.zeros((0, parts[0].vectors.shape[1]), dtype=np.float32)
         sentence_vectors = [v for part in parts for v in part.sentence_vectors]
         order = sorted(range(len(chunks)), key=lambda i: chunks[i].document)
         return Embedded([chunks[i] for i in order], vectors[order], [sentence_vectors[i] for i in order])
@@ -120,11 +124,13 @@ class LocalVectors:
     lexical: Lexical
     sentence_matrix: np.ndarray  # every chunk's sentence vectors, stacked in chunk order (memory-mapped)
     sentence_starts: np.ndarray  # row of chunk i's first sentence vector; one extra entry at the end
+    excluded: tuple[Any, ...] | None = None  # search parameters skipping removed documents' rows
 
     def search(self, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
         if top_k <= 0:  # StoredIndex has capped it at the number of passages
             return []
-        scores, rows = self.faiss_index.search(query.reshape(1, -1).astype(np.float32), top_k)
+        params = None if self.excluded is None else self.excluded[0]
+        scores, rows = self.faiss_index.search(query.reshape(1, -1).astype(np.float32), top_k, params=params)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
     def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
@@ -236,13 +242,14 @@ class StoredIndex:
     def runs(self) -> dict[str, tuple[int, int]] | None:
         """Each document's rows (start, stop): a build's chunks are in its manifest's document order
         (the base's, then each segment's), one run a document. Checked at each run's ends; None when
-        they are not (never written so)."""
+        they are not (never written so). Removed documents' rows, still in their part, are no run."""
         runs, start = {}, 0
         for document in (d for part in self.manifest.in_row_order() for d in part):
             stop = start + document.chunks
             if document.chunks and {self.chunks[start].document, self.chunks[stop - 1].document} != {document.path}:
                 return None
-            runs[document.path] = (start, stop)
+            if not document.removed:  # a removed document's rows are skipped, and carried nowhere
+                runs[document.path] = (start, stop)
             start = stop
         return runs if start == len(self.chunks) else None
 
@@ -362,13 +369,13 @@ def load(index_dir: Path) -> StoredIndex:
         verification = checksums.Verification.begin(build, manifest.files)
     except checksums.FileDamaged as error:
         raise _damaged(index_dir, f"{build.name}/{error}") from error
-    if manifest.segments and manifest.store == LOCAL_STORE:
+    if manifest.in_parts and manifest.store == LOCAL_STORE:
         return _load_segments(build, index_dir, manifest, verification)
     backend: Vectors
     documents = manifest.documents
     try:
         chunks, sentence_starts = _chunk_table(build, index_dir, manifest)
-        pages = _page_table(build, documents, whole=isinstance(chunks, list))
+        pages = _page_table(build, [(d.path, d.pages) for d in documents], whole=isinstance(chunks, list))
         document_lexical = _document_lexical(build)
         if manifest.store == LOCAL_STORE:
             backend, counts = _local_vectors(build, manifest.vector_index, sentence_starts)
@@ -383,21 +390,25 @@ def load(index_dir: Path) -> StoredIndex:
 def _load_segments(
     build: Path, index_dir: Path, manifest: Manifest, verification: checksums.Verification
 ) -> StoredIndex:
-    """A library in segments: each segment's tables and vectors loaded as a build's are, joined."""
+    """A library in segments: each segment's tables and vectors loaded as a build's are, joined, with
+    the rows of documents taken out skipped by both searches."""
     folders = [build] + [build / segment.folder for segment in manifest.segments]
     indexes = [manifest.vector_index] + [segment.vector_index for segment in manifest.segments]
     tables: list[Sequence[Chunk]] = []
     parts: list[LocalVectors] = []
+    removed: list[np.ndarray] = []
     pages: dict[str, Sequence[Page]] = {}
     try:
-        for folder, params, documents in zip(folders, indexes, manifest.in_row_order(), strict=True):
+        for folder, params, rows in zip(folders, indexes, manifest.in_row_order(), strict=True):
             chunks, sentence_starts = _chunk_table(folder, index_dir, manifest)
-            pages.update(_page_table(folder, documents, whole=isinstance(chunks, list)))
+            held = _page_table(folder, [(r.path, r.pages) for r in rows], whole=isinstance(chunks, list))
+            pages.update({r.path: held[r.path] for r in rows if not r.removed})
             vectors, counts = _local_vectors(folder, params, sentence_starts)
             _check_counts(index_dir, counts, len(chunks), int(sentence_starts[-1]))
+            removed.append(_removed_rows(rows))
             tables.append(chunks)
-            parts.append(vectors)
-        lexical = Segments([part.lexical.postings() for part in parts])
+            parts.append(replace(vectors, excluded=vector_index.excluding(vectors.faiss_index, removed[-1])))
+        lexical = Segments([part.lexical.postings(gone) for part, gone in zip(parts, removed, strict=True)])
         document_lexical = _document_lexical(build)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise _damaged(index_dir, str(error)) from error
@@ -405,6 +416,13 @@ def _load_segments(
     backend = SegmentedVectors(tuple(parts), tuple(joined.bases), lexical)
     pages = {name: pages[name] for name in sorted(pages)}  # every document's, in path order, as written
     return StoredIndex(build, manifest, joined, pages, backend, document_lexical, verification)
+
+
+def _removed_rows(rows: Sequence[Any]) -> np.ndarray:
+    """A part's rows that belong to documents taken out, from its documents' stretches in row order."""
+    stops = np.cumsum([r.chunks for r in rows], dtype=np.int64)
+    gone = [np.arange(stop - r.chunks, stop) for r, stop in zip(rows, stops.tolist(), strict=True) if r.removed]
+    return np.concatenate(gone) if gone else np.zeros(0, dtype=np.int64)
 
 
 def _document_lexical(build: Path) -> Lexical | None:
@@ -456,14 +474,13 @@ def _chunk_table(build: Path, index_dir: Path, manifest: Manifest) -> tuple[Sequ
     return chunk_table.ChunkTable(build / CHUNKS, rows[:, 0]), rows[:, 1]
 
 
-def _page_table(build: Path, documents: Sequence[IndexedDocument], whole: bool) -> Mapping[str, Sequence[Page]]:
-    """The pages of the documents (in the order of their rows), parsed now when the chunks were (a small
-    index, or one written before page-rows.npy), else read row by row: the manifest gives each
-    document's page count."""
+def _page_table(build: Path, documents: Sequence[tuple[str, int]], whole: bool) -> Mapping[str, Sequence[Page]]:
+    """The pages of the documents ((path, page count), in the order of their rows), parsed now when the
+    chunks were (a small index, or one written before page-rows.npy), else read row by row."""
     if whole or not (build / PAGE_ROWS).is_file():
         return page_table.read_all(build / PAGES)
     offsets = np.load(build / PAGE_ROWS, allow_pickle=False)
-    counts = {d.path: d.pages for d in documents}
+    counts = dict(documents)
     if offsets.ndim != 1 or len(offsets) != sum(counts.values()) + 1:
         raise ValueError(f"{PAGE_ROWS} does not match the manifest's page counts")
     return page_table.PageTable(build / PAGES, offsets, counts)

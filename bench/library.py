@@ -21,7 +21,7 @@ Then, each in a fresh process: opening the index (process start to ready, the mo
 search latency p50/p95 (the claims: BM25 words and their vectors), peak RSS; the index's bytes on
 disk per passage; and the time to add one more 250-page report to the library (a new segment,
 build.py), the same measures again with that segment, and the time to take the report out again
-(which rewrites the library). Prints one JSON line. With --dir the library is kept there (and
+(its rows stay in the segment's files, skipped). Prints one JSON line. With --dir the library is kept there (and
 reused when it is already built).
 """
 
@@ -163,8 +163,8 @@ def run(root: Path, passages: int, queries: int, batch: int) -> None:
     add_seconds = time.perf_counter() - started
     segments = [s.folder for s in store.require_manifest(index_dir).segments]
     with_segment = probe_in_fresh_process(index_dir, queries)  # the library searched with its new segment
-    # Taking it out again: a removal rewrites the library (build.py), and the kept library (--dir) is
-    # the same at the next run.
+    # Taking it out again (its rows stay in the segment, skipped: build.py), so that the kept library
+    # (--dir) holds the same reports at the next run.
     extra.unlink()
     started = time.perf_counter()
     Assistant(settings, embedder=embedder).index()  # type: ignore[arg-type]

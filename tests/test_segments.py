@@ -43,15 +43,15 @@ def growing(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Assistant, list[str], Path]:
-    """The Docugami library without two filings, rewritten as one base (nothing embedded), with
+    """The Docugami library without two filings, rewritten as one base (nothing embedded), then with
     segments allowed from 1,000 passages."""
     names = sorted(p.name for p in docugami_assistant.settings.docs_dir.iterdir())
     held_back = [names[0], names[5]]
     docs = _copy(docugami_assistant, tmp_path, held_back)
-    monkeypatch.setattr(build, "SEGMENTS_FROM", 1000)
     assistant = make_assistant(docs, tmp_path / "idx")
     report = assistant.index()
-    assert sorted(report.removed) == held_back and not assistant.stored_index().manifest.segments
+    assert sorted(report.removed) == held_back and not assistant.stored_index().manifest.in_parts
+    monkeypatch.setattr(build, "SEGMENTS_FROM", 1000)
     return assistant, held_back, tmp_path
 
 
@@ -107,23 +107,28 @@ def test_a_library_in_segments_answers_as_the_same_library_written_whole(
     whole = docugami_assistant.stored_index()
     assert not whole.manifest.segments and len(whole.chunks) == len(segmented.chunks)
     assert sorted(map(_key, whole.chunks)) == sorted(map(_key, segmented.chunks))
+    _same_answers(docugami_assistant, assistant)
 
+
+def _same_answers(whole: Assistant, segmented: Assistant) -> None:
+    """The same passages found for every Docugami question by BM25 and by the vectors, with the same
+    scores, and the same citations."""
+    one, other = whole.stored_index(), segmented.stored_index()
     for question in QUESTIONS:
-        query = assistant.embedder.embed_query(question.question)
+        query = whole.embedder.embed_query(question.question)
         for search in ("search_lexical", "search_vectors"):
-            expected = getattr(whole, search)(question.question if search == "search_lexical" else query, 50)
-            found = getattr(segmented, search)(question.question if search == "search_lexical" else query, 50)
-            a = {_key(whole.chunks[row]): score for row, score in expected}
-            b = {_key(segmented.chunks[row]): score for row, score in found}
+            asked = question.question if search == "search_lexical" else query
+            a = {_key(one.chunks[row]): score for row, score in getattr(one, search)(asked, 50)}
+            b = {_key(other.chunks[row]): score for row, score in getattr(other, search)(asked, 50)}
             # The same scores; which passages hold the 50th place can differ only by a tie.
             assert np.allclose(sorted(a.values()), sorted(b.values()), rtol=1e-5), (search, question.question)
             shared = a.keys() & b.keys()
             assert len(shared) >= 45 and all(abs(a[k] - b[k]) <= 1e-5 * abs(a[k]) for k in shared)
-        one = docugami_assistant.ask(question.question)
-        other = assistant.ask(question.question)
-        assert [(c.document, c.page_start, c.excerpt) for c in one.citations] == [
-            (c.document, c.page_start, c.excerpt) for c in other.citations
-        ], question.question
+        cited = [
+            [(c.document, c.page_start, c.excerpt) for c in x.ask(question.question).citations]
+            for x in (whole, segmented)
+        ]
+        assert cited[0] == cited[1], question.question
 
 
 def test_segments_merge_into_one_and_then_into_the_base(
@@ -158,20 +163,67 @@ def test_segments_merge_into_one_and_then_into_the_base(
     assert [c.document for c in merged.chunks] == sorted(c.document for c in merged.chunks)  # path order again
 
 
-def test_taking_a_document_out_rewrites_the_library_without_it(growing: tuple[Assistant, list[str], Path]) -> None:
-    """A segment's document taken out: the library is written whole again, nothing embedded."""
+def test_documents_taken_out_or_changed_stay_in_their_files_skipped(
+    growing: tuple[Assistant, list[str], Path],
+    docugami_assistant: Assistant,
+    make_assistant: Callable[..., Assistant],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A filing of the base and the segment's filing taken out, and one of the base changed (its bytes,
+    not its text): nothing rewritten, the changed filing alone read and embedded, and the library answers
+    as the same filings written whole do. Then, past MERGE_SHARE, it is written whole again."""
     assistant, held_back, root = growing
-    (root / held_back[0]).rename(assistant.settings.docs_dir / held_back[0])
+    docs = assistant.settings.docs_dir
+    (root / held_back[0]).rename(docs / held_back[0])
     assistant.index()
+    before = assistant.stored_index()
+    (segment,) = before.manifest.segments
+    out, changed = [d.path for d in before.manifest.documents if d.path not in held_back][:2]
+    (docs / out).unlink()
+    (docs / held_back[0]).unlink()
+    with open(docs / changed, "ab") as handle:
+        handle.write(b"\n% the same filing, saved again\n")
     embedded = assistant.embedder.texts_embedded
-    (assistant.settings.docs_dir / held_back[0]).unlink()
-    other = next(d for d in assistant.stored_index().manifest.documents if d.path not in held_back)
-    (assistant.settings.docs_dir / other.path).unlink()
+    monkeypatch.setattr(build, "MERGE_SHARE", 1.0)  # a fifth of this small library is taken out
     report = assistant.index()
+    assert sorted(report.removed) == sorted([out, held_back[0]]) and report.changed == (changed,)
     stored = assistant.stored_index()
-    assert sorted(report.removed) == sorted([held_back[0], other.path]) and not stored.manifest.segments
+    assert [(r.part, r.path) for r in stored.manifest.removed] == sorted(
+        [("", out), ("", changed), (segment.folder, held_back[0])]
+    )
+    assert stored.manifest.segments[0] == segment and stored.manifest.segments[1].documents == (changed,)
+    assert 0 < assistant.embedder.texts_embedded - embedded < 2000  # the changed filing, not the library
+    for name in (store.CHUNKS, f"{segment.folder}/{store.CHUNKS}"):  # linked, removed rows and all
+        assert os.stat(stored.directory / name).st_ino == os.stat(before.directory / name).st_ino
+    assert out not in stored.pages and held_back[0] not in stored.pages
+    found = {stored.chunks[row].document for q in QUESTIONS for row, _ in stored.search_lexical(q.question, 200)}
+    assert found.isdisjoint({out, held_back[0]})
+
+    reference = tmp_path_factory.mktemp("reference")
+    monkeypatch.setattr(build, "SEGMENTS_FROM", 10**9)  # the same filings, written whole
+    whole = make_assistant(_copy(docugami_assistant, reference, [out, *held_back]), reference / "idx")
+    assert whole.index().removed and not whole.stored_index().manifest.in_parts
+    _same_answers(whole, assistant)
+
+    # Removed rows past MERGE_SHARE of the base: everything written whole again, nothing embedded.
+    monkeypatch.setattr(build, "SEGMENTS_FROM", 1000)
+    monkeypatch.setattr(build, "MERGE_SHARE", 0.0)
+    embedded = assistant.embedder.texts_embedded
+    (docs / changed).unlink()
+    report = assistant.index()
+    rewritten = assistant.stored_index()
+    assert report.removed == (changed,) and not rewritten.manifest.in_parts
     assert assistant.embedder.texts_embedded == embedded
-    assert {c.document for c in stored.chunks}.isdisjoint({held_back[0], other.path})
+    assert (
+        len(rewritten.chunks)
+        == rewritten.manifest.chunks
+        == stored.manifest.chunks - dict(report_chunks(stored))[changed]
+    )
+
+
+def report_chunks(stored: store.StoredIndex) -> list[tuple[str, int]]:
+    return [(d.path, d.chunks) for d in stored.manifest.documents]
 
 
 def test_a_damaged_segment_is_caught_on_load(growing: tuple[Assistant, list[str], Path]) -> None:
@@ -199,4 +251,19 @@ def test_a_segment_names_only_documents_of_its_build(growing: tuple[Assistant, l
     del manifest["checksum"]
     (build_dir / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="segment"):
+        store.load(assistant.settings.index_dir)
+
+
+def test_a_removed_document_is_one_its_segment_holds(growing: tuple[Assistant, list[str], Path]) -> None:
+    assistant, held_back, root = growing
+    (root / held_back[0]).rename(assistant.settings.docs_dir / held_back[0])
+    assistant.index()
+    build_dir = store.current_build(assistant.settings.index_dir)
+    assert build_dir is not None
+    manifest = json.loads((build_dir / store.MANIFEST).read_text(encoding="utf-8"))
+    folder = manifest["segments"][0]["folder"]
+    manifest["removed"] = [{"path": "not-a-document.pdf", "part": folder, "chunks": 3, "pages": 1}]
+    del manifest["checksum"]
+    (build_dir / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="removed document"):
         store.load(assistant.settings.index_dir)
