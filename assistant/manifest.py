@@ -25,10 +25,9 @@ FORMAT_VERSION = 3
 # only what is derived from the chunks, BM25 included, is written anew.
 REUSABLE_FORMATS = (2, 3)
 # What a library in segments (Manifest.segments, and removed documents' rows kept in their files)
-# writes in place of FORMAT_VERSION: the same format, plus what a version of the assistant before
-# segments would not read. Given a number it does
-# not know, that version refuses the build ("rebuild with: assistant index --rebuild") instead of
-# serving the base alone.
+# writes in place of FORMAT_VERSION: the same format, plus what a version of the assistant from before
+# segments would not read. Given a number it does not know, that version refuses the build ("rebuild
+# with: assistant index --rebuild") instead of serving the base alone.
 SEGMENTED_FORMAT = 4
 _SEGMENT_FOLDER = re.compile(r"segment-[0-9a-f]+")
 
@@ -123,7 +122,7 @@ class Manifest:
     # with its parameters for a large library. Written only when it is not flat, as `store` is.
     vector_index: Mapping[str, Any] = field(default_factory=lambda: {"kind": "flat"})
     # Segments added after the base (the build folder's own files), in the order of their rows. The
-    # base holds every document no segment names. Written only when there are some.
+    # base holds every document that no segment holds (as a live one). Written only when there are some.
     segments: tuple[Segment, ...] = ()
     removed: tuple[Removed, ...] = ()  # sorted by part, then path. Written only when there are some.
 

@@ -55,7 +55,7 @@ from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import JoinedTerms, Lexical, Segments, Terms
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
-from .manifest import Manifest, StoredFile
+from .manifest import Manifest, Rows, StoredFile
 from .types import Chunk, Page
 
 POINTER = "CURRENT"
@@ -418,7 +418,7 @@ def _load_segments(
     return StoredIndex(build, manifest, joined, pages, backend, document_lexical, verification)
 
 
-def _removed_rows(rows: Sequence[Any]) -> np.ndarray:
+def _removed_rows(rows: Sequence[Rows]) -> np.ndarray:
     """A part's rows that belong to documents taken out, from its documents' stretches in row order."""
     stops = np.cumsum([r.chunks for r in rows], dtype=np.int64)
     gone = [np.arange(stop - r.chunks, stop) for r, stop in zip(rows, stops.tolist(), strict=True) if r.removed]
@@ -548,9 +548,9 @@ _NEXT_STEP = {
 def _write_build(index_dir: Path, build_id: str, staging: Path, new: NewBuild, client: Any) -> Path:
     staging.mkdir(parents=True)
     linked = dict(new.linked.files) if new.linked is not None else {}
-    for name in linked:
-        assert new.linked is not None
-        _link(new.linked.source / name, staging / name)
+    if new.linked is not None:
+        for name in linked:
+            _link(new.linked.source / name, staging / name)
     if new.pages or not linked:  # a build whose new files could not be read adds no segment
         (staging / new.folder).mkdir(exist_ok=True)
         _write_part(staging / new.folder, new, client, build_id)
