@@ -225,9 +225,11 @@ def test_a_failing_write_leaves_the_previous_index_serving(
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    from assistant import cli, store
+    from assistant import build, cli, store
 
-    moment, argv = sys.argv[1], sys.argv[2:]
+    moment, layout, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if layout == "segment":  # the golden library as if it were large: the new document goes into a segment
+        build.SEGMENTS_FROM, build.MERGE_SHARE = 0, 100.0
 
     def die():
         os.kill(os.getpid(), signal.SIGKILL)
@@ -263,10 +265,12 @@ KILLER = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("layout", ["whole", "segment"])
 @pytest.mark.parametrize("moment", ["mid-file", "before-manifest", "before-pointer", "mid-pointer", "before-prune"])
 def test_a_build_killed_while_writing_leaves_a_whole_index(
-    tmp_path: Path, golden_docs: Path, make_assistant: Callable[..., Assistant], moment: str
+    tmp_path: Path, golden_docs: Path, make_assistant: Callable[..., Assistant], moment: str, layout: str
 ) -> None:
+    """Killed writing the library whole, or writing a segment beside the live build's linked files."""
     docs, index_dir = tmp_path / "docs", tmp_path / "idx"
     shutil.copytree(golden_docs, docs)
     assistant = make_assistant(docs, index_dir)
@@ -277,7 +281,11 @@ def test_a_build_killed_while_writing_leaves_a_whole_index(
     _many_sentences(docs / "ledger.txt", 30)
     argv = ["--docs", str(docs), "--index-dir", str(index_dir), "index"]
     killed = subprocess.run(
-        [sys.executable, "-c", KILLER, moment, *argv], capture_output=True, text=True, cwd=ROOT, timeout=600
+        [sys.executable, "-c", KILLER, moment, layout, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
 
@@ -285,6 +293,9 @@ def test_a_build_killed_while_writing_leaves_a_whole_index(
     if moment == "before-prune":  # the new build was already live: it is whole and holds the new file
         assert store.current_build(index_dir) != live
         assert any(c.document == "ledger.txt" for c in after.stored_index().chunks)
+        assert [s.documents for s in after.stored_index().manifest.segments] == (
+            [("ledger.txt",)] if layout == "segment" else []
+        )
         assert after.ask(QUESTION).citations == before.citations
     else:
         assert store.current_build(index_dir) == live
