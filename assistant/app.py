@@ -45,6 +45,8 @@ class Status:
     sources: tuple[dict[str, Any], ...]  # per document: path, title, pages, chunks, parse report
     skipped: tuple[dict[str, str], ...]  # files that could not be indexed: path, reason
     store: str = LOCAL_STORE  # where the vectors are (Settings.store)
+    segments: int = 0  # segments beside the base, in a large library (store.py)
+    removed_chunks: int = 0  # rows of documents taken out, skipped until the library is written whole
 
 
 class Assistant:
@@ -93,6 +95,8 @@ class Assistant:
             ),
             skipped=tuple({"path": s.path, "reason": s.reason} for s in manifest.skipped),
             store=manifest.store,
+            segments=len(manifest.segments),
+            removed_chunks=sum(r.chunks for r in manifest.removed),
         )
 
     def search(self, question: str, top_k: int | None = None) -> list[Hit]:

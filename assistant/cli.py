@@ -350,6 +350,12 @@ def _status(assistant: Assistant, args: argparse.Namespace) -> int:
     print(f"{status.documents} documents, {status.pages} pages, {status.chunks} chunks")
     if status.store != LOCAL_STORE:
         print(f"Vectors and passage BM25 in Milvus: {status.store}")
+    if status.segments or status.removed_chunks:
+        print(
+            f"In {status.segments + 1} parts (the base and {status.segments} segment(s) added since); "
+            f"{status.removed_chunks} chunks of documents taken out or changed are kept, skipped, "
+            "until a build writes the library whole"
+        )
     for source in status.sources:
         print(f"  {source['path']}: {source['pages']} pages, {source['chunks']} chunks")
         for warning in source["warnings"]:

@@ -17,7 +17,7 @@ from assistant.errors import IndexCorruptError
 from assistant.evaluation.evalsets import read_questions
 from assistant.types import Chunk
 
-from .conftest import DOCUGAMI, shared_data
+from .conftest import DOCUGAMI, run_cli, shared_data
 
 QUESTIONS = read_questions(shared_data(DOCUGAMI / "qna_subset_AAPL_AMZN_NVDA.csv"))
 
@@ -197,6 +197,11 @@ def test_documents_taken_out_or_changed_stay_in_their_files_skipped(
     for name in (store.CHUNKS, f"{segment.folder}/{store.CHUNKS}"):  # linked, removed rows and all
         assert os.stat(stored.directory / name).st_ino == os.stat(before.directory / name).st_ino
     assert out not in stored.pages and held_back[0] not in stored.pages
+    status = assistant.status()
+    assert (status.segments, status.removed_chunks) == (2, sum(r.chunks for r in stored.manifest.removed))
+    assert status.chunks == stored.manifest.chunks < len(stored.chunks)
+    shown = run_cli("--docs", str(docs), "--index-dir", str(assistant.settings.index_dir), "status").stdout
+    assert f"In 3 parts (the base and 2 segment(s) added since); {status.removed_chunks} chunks of" in shown
     found = {stored.chunks[row].document for q in QUESTIONS for row, _ in stored.search_lexical(q.question, 200)}
     assert found.isdisjoint({out, held_back[0]})
 
