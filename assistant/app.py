@@ -67,9 +67,11 @@ class Assistant:
                 self._embedder = Embedder(self.settings.model)
             return self._embedder
 
-    def index(self, rebuild: bool = False, progress: BuildProgress | None = None) -> BuildReport:
-        """Build the index, or bring it up to date with the documents folder."""
-        return build(self.settings, rebuild=rebuild, progress=progress, load_embedder=lambda: self.embedder)
+    def index(self, rebuild: bool = False, progress: BuildProgress | None = None, compact: bool = False) -> BuildReport:
+        """Build the index, or bring it up to date with the documents folder (`compact`: build.build)."""
+        return build(
+            self.settings, rebuild=rebuild, progress=progress, load_embedder=lambda: self.embedder, compact=compact
+        )
 
     def status(self) -> Status:
         """What is indexed, read from the manifest alone (no model, no index loaded)."""

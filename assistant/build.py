@@ -74,6 +74,7 @@ class BuildReport:
     full_rebuild_reason: str = ""  # why everything was rebuilt ("" for a first or incremental build)
     moved: tuple[str, ...] = ()  # (from, to): the stores the kept vectors were copied between
     up_to_date: bool = False  # nothing changed: nothing was read, embedded or written
+    merged: bool = False  # a library in segments written whole again (segments merged, removed rows dropped)
     documents: int = 0
     pages: int = 0
     chunks: int = 0
@@ -143,12 +144,15 @@ def build(
     progress: BuildProgress | None = None,
     load_embedder: Callable[[], Embedder] | None = None,
     sentence_vectors: bool = True,
+    compact: bool = False,
 ) -> BuildReport:
     """Bring the index in settings.index_dir up to date with settings.docs_dir.
 
     `load_embedder` gives the model when something must be embedded (default: load
     settings.model); a build with nothing new to read never calls it. `sentence_vectors=False`
-    builds a search-only index (half the embedding work; `assistant eval` uses it): it cannot answer."""
+    builds a search-only index (half the embedding work; `assistant eval` uses it): it cannot answer.
+    `compact` writes a library in segments whole again, as a build does by itself once its segments
+    and removed rows grow past MERGE_SHARE: nothing is embedded again."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     docs_dir, index_dir = settings.docs_dir, settings.index_dir
@@ -156,7 +160,7 @@ def build(
     with store.build_lock(index_dir):
         old, reason = _previous(settings, rebuild, sentence_vectors)
         plan = _plan(files, old)
-        if old is not None and _nothing_to_do(plan, old, settings):
+        if old is not None and _nothing_to_do(plan, old, settings) and not (compact and old.in_parts):
             return _up_to_date_report(plan, unsupported, old, started)
         store.check_store(settings.store)  # a store that cannot be reached fails now, not after the embedding
         previous = None
@@ -166,7 +170,7 @@ def build(
                 # Every block, before anything is carried over. A build that adds a segment reads none of
                 # the live build's files: it links them, checksums and all, so the new build's own check
                 # covers them (and waiting would be most of its time: 7 GB at a million passages).
-                previous.check_intact(wait=_growth(plan, old, settings) != "segment")
+                previous.check_intact(wait=_growth(plan, old, settings, compact=compact) != "segment")
             except IndexCorruptError:
                 reason = "the previous index is damaged, so everything is read again"
                 plan = _plan(files, None)
@@ -181,7 +185,7 @@ def build(
             raise NoDocumentsError(_nothing_to_index(docs_dir, skipped))
         new = _embed(documents, settings, load_embedder, progress, timings, sentence_vectors)
         with _timed(timings, "write"):
-            manifest = _write(settings, plan, previous, new, documents, files, sentence_vectors, progress)
+            manifest = _write(settings, plan, previous, new, documents, files, sentence_vectors, progress, compact)
     return BuildReport(
         added=tuple(plan.added),
         changed=tuple(plan.changed),
@@ -192,6 +196,7 @@ def build(
         embedded=tuple(sorted(Counter(c.document for c in new.chunks).items())),
         full_rebuild_reason=reason,
         moved=_moved(previous, settings),
+        merged=previous is not None and previous.manifest.in_parts and not manifest.in_parts,
         documents=len(manifest.documents),
         pages=manifest.pages,
         chunks=manifest.chunks,
@@ -335,9 +340,11 @@ def _write(
     files: Sequence[SourceFile],
     sentence_vectors: bool,
     progress: BuildProgress | None,
+    compact: bool = False,
 ) -> Manifest:
     """Merge what was embedded now with what is kept from the live build, and write it as the new build."""
-    growth = _growth(plan, previous.manifest if previous is not None else None, settings, len(new.chunks))
+    old_manifest = previous.manifest if previous is not None else None
+    growth = _growth(plan, old_manifest, settings, len(new.chunks), compact)
     keep = set(plan.unchanged)
     segments: tuple[Segment, ...] = ()  # the new build's
     removed: tuple[Removed, ...] = ()
@@ -411,12 +418,14 @@ def _write(
     return manifest
 
 
-def _growth(plan: _Plan, old: Manifest | None, settings: Settings, added: int | None = None) -> str:
+def _growth(
+    plan: _Plan, old: Manifest | None, settings: Settings, added: int | None = None, compact: bool = False
+) -> str:
     """How a build writes the library: "rewrite" (every passage, into one base), "segment" (what it read
     as a new segment, the rest linked, documents taken out or changed left where they are, skipped)
     or "merge" (the segments and what it read as one segment, the base linked). `added`: the passages
-    embedded, when known."""
-    if old is None or not _joinable(old, settings):
+    embedded, when known; `compact`: write it whole (build's `compact`)."""
+    if old is None or compact or not _joinable(old, settings):
         return "rewrite"
     keep = set(plan.unchanged)
     held = _parts(old)
@@ -539,6 +548,8 @@ def describe(report: BuildReport) -> str:
         lines.append(f"Full rebuild: {report.full_rebuild_reason}.")
     if report.moved:
         lines.append(f"Vectors copied from {report.moved[0]} to {report.moved[1]} (nothing embedded again).")
+    if report.merged:
+        lines.append("Library written whole again: its segments merged, removed documents' rows dropped.")
     embedded = dict(report.embedded)
     for label, names in (("added", report.added), ("changed", report.changed)):
         lines += [f"  {label:<10} {name} ({embedded.get(name, 0)} chunks)" for name in names]

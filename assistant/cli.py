@@ -128,6 +128,12 @@ def _command(
 def _declare_index(commands: Commands, common: argparse.ArgumentParser) -> None:
     index = _command(commands, common, "index", "build the index, or update it after changes", _index)
     index.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
+    index.add_argument(
+        "--compact",
+        action="store_true",
+        help="write a library in segments whole again: merge its segments, drop removed documents' rows "
+        "(nothing is embedded again)",
+    )
 
 
 def _declare_status(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -336,7 +342,7 @@ def _index(assistant: Assistant, args: argparse.Namespace) -> int:
     settings = assistant.settings
     print(f"Indexing {settings.docs_dir}/ into {settings.index_dir}/", file=sys.stderr, flush=True)
     with _TerminalProgress() as progress:
-        report = assistant.index(rebuild=args.rebuild, progress=progress)
+        report = assistant.index(rebuild=args.rebuild, progress=progress, compact=args.compact)
     print(describe(report))
     return EXIT_SKIPPED if report.skipped else 0
 

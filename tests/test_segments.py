@@ -272,3 +272,30 @@ def test_a_removed_document_is_one_its_segment_holds(growing: tuple[Assistant, l
     (build_dir / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="removed document"):
         store.load(assistant.settings.index_dir)
+
+
+def test_compact_writes_a_library_in_segments_whole_again(growing: tuple[Assistant, list[str], Path]) -> None:
+    """`assistant index --compact`: the segments merged and removed rows dropped, nothing embedded; a
+    library already whole is up to date."""
+    assistant, held_back, root = growing
+    for name in held_back:
+        (root / name).rename(assistant.settings.docs_dir / name)
+        assistant.index()
+    (assistant.settings.docs_dir / held_back[0]).unlink()
+    assistant.index()
+    segmented = assistant.stored_index()
+    assert len(segmented.manifest.segments) == 2 and segmented.manifest.removed
+    where = ["--docs", str(assistant.settings.docs_dir), "--index-dir", str(assistant.settings.index_dir)]
+    result = run_cli(*where, "index", "--compact")
+    assert result.returncode == 0, result.stderr
+    assert "Library written whole again: its segments merged, removed documents' rows dropped." in result.stdout
+    compacted = make_fresh(assistant).stored_index()
+    assert not compacted.manifest.in_parts and len(compacted.chunks) == segmented.manifest.chunks
+    assert sorted(map(_key, compacted.chunks)) == sorted(
+        _key(segmented.chunks[row]) for start, stop in (segmented.runs() or {}).values() for row in range(start, stop)
+    )
+    assert "Index is up to date" in run_cli(*where, "index", "--compact").stdout
+
+
+def make_fresh(assistant: Assistant) -> Assistant:
+    return Assistant(assistant.settings, embedder=assistant.embedder)
