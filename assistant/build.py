@@ -1,7 +1,8 @@
 """Documents folder -> index: incremental by sha256, atomic, one build at a time.
 
 Unchanged files are neither re-read nor re-embedded: their chunks, pages and vectors are copied
-from the live build. Files that cannot be read are reported and skipped; the rest goes on. When
+from the live build, or in a large library its files are linked and what was read is added as a
+segment (SEGMENTS_FROM, store.py). Files that cannot be read are reported and skipped; the rest goes on. When
 the model, the chunking or the index format changes, everything is rebuilt, and the report says why.
 
     scan -> plan (against the live manifest) -> read -> chunk and embed -> merge with what is kept -> write
