@@ -249,7 +249,7 @@ def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     # An up-to-date index is a check of a few milliseconds; anything new is indexed before serving.
-    _index(assistant, argparse.Namespace(rebuild=False))
+    _index(assistant, argparse.Namespace(rebuild=False, compact=False))
     started = time.perf_counter()
     assistant.warm_up()
     print(f"Model and index loaded in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
