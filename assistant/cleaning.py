@@ -53,6 +53,10 @@ _TABLE_ROW = re.compile(r"(?:\s(?:\$\s?)?\(?\d[\d,.]*\)?\s?%?|\s[—–]){2,}$")
 _HYPHEN_END = re.compile(r"([^\W\d_]+)-$")
 _WORD_START = re.compile(r"^([^\W\d_]+)")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# A web address the layout broke at a slash or a hyphen ("https://isa.org.jm/exploration-contracts/" +
+# "polymetallic-nodules/"): its pieces are glued as they are, hyphen kept, so it reads as printed.
+_URL_END = re.compile(r"[(\[“\"]?(?:https?://|www\.)\S*[/\-_.=?&#]$")
+_URL_GOES_ON = re.compile(r"^[\w%~.#?=&/+-]*[/\-_.][\w%~.#?=&/+-]*[.,;:)\]”\"’]*(?:\s|$)")
 
 # How many lines at the top and at the bottom of a page may hold a running header or footer,
 # and how long such a line can be (a longer one is body text, however often it recurs).
@@ -83,7 +87,13 @@ def _edges(lines: Sequence[str]) -> list[int]:
 
 
 def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
-    """Drop header and footer lines that recur at the edge of most pages.
+    """Drop header and footer lines that recur at the edge of most pages (running_edge_lines)."""
+    drops = running_edge_lines(pages)
+    return [[line for i, line in enumerate(lines) if i not in drop] for lines, drop in zip(pages, drops, strict=True)]
+
+
+def running_edge_lines(pages: Sequence[Sequence[str]]) -> list[set[int]]:
+    """The indices of each page's header and footer lines that recur at the edge of most pages.
 
     A line counts as running when (with digits masked, so page numbers match) it sits within
     EDGE_LINES of the top or bottom of at least half of the pages, and of at least three.
@@ -93,11 +103,7 @@ def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
         counts.update({_line_key(lines[i]) for i in _edges(lines)})
     threshold = max(3, (len(pages) + 1) // 2)
     running = {key for key, n in counts.items() if n >= threshold}
-    result = []
-    for lines in pages:
-        drop = {i for i in _edges(lines) if _line_key(lines[i]) in running}
-        result.append([line for i, line in enumerate(lines) if i not in drop])
-    return result
+    return [{i for i in _edges(lines) if _line_key(lines[i]) in running} for lines in pages]
 
 
 def vocabulary(texts: Sequence[str]) -> Counter[str]:
@@ -114,18 +120,7 @@ def dehyphenate(lines: Sequence[str], words: Counter[str]) -> list[str]:
     A line-end hyphen is dropped unless the document itself spells the compound with a hyphen
     elsewhere and never without ('well-' + 'known' stays 'well-known').
     """
-    out: list[str] = []
-    for line in lines:
-        end = _HYPHEN_END.search(out[-1]) if out else None
-        start = _WORD_START.match(line)
-        if end and start and start.group(1)[0].islower():
-            left, right = end.group(1), start.group(1)
-            joined, compound = (left + right).lower(), f"{left}-{right}".lower()
-            glue = "-" if words[compound] > 0 and words[joined] == 0 else ""
-            out[-1] = out[-1][: end.end(1)] + glue + line
-        else:
-            out.append(line)
-    return out
+    return _dehyphenate(lines, words, [False] * len(lines))[0]
 
 
 def join_wrapped(lines: Sequence[str]) -> str:
@@ -137,26 +132,91 @@ def join_wrapped(lines: Sequence[str]) -> str:
     list item, and either the next line starts in lower case or the line is nearly as long as the
     page's long lines (the layout ran out of width).
     """
-    lengths = sorted(len(line) for line in lines if line)
-    long_line = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    return "\n".join(_join_wrapped(lines, [False] * len(lines))[0])
+
+
+def clean_lines(
+    lines: Sequence[str],
+    words: Counter[str],
+    breaks: Sequence[bool],
+    kinds: Sequence[str] | None = None,
+    follows: Sequence[bool] | None = None,
+) -> tuple[str, list[int]]:
+    """dehyphenate, then join_wrapped, never gluing a line whose `breaks` is set to the one before it
+    (a footnote after body text, a new note), and judging how long a line of each of `kinds` runs by
+    the lines of that kind (footnotes set small hold more characters a line than the body). A line
+    that `follows` the one before (a PDF sets it right below, at the same margin, in the same size:
+    the next line of a paragraph or of a table's cell) is taken as wrapped when that one does not end
+    a sentence, whatever its first letter. Returns the page's text and, for each of its lines, the
+    index in `lines` of the first line it holds (-1 for a blank line)."""
+    glued, origins, glued_breaks = _dehyphenate(lines, words, breaks)
+    glued_kinds = [kinds[i] for i in origins] if kinds is not None else None
+    glued_follows = [follows[i] for i in origins] if follows is not None else None
+    joined, where = _join_wrapped(glued, glued_breaks, glued_kinds, glued_follows)
+    return "\n".join(joined), [origins[i] if i >= 0 else -1 for i in where]
+
+
+def _dehyphenate(
+    lines: Sequence[str], words: Counter[str], breaks: Sequence[bool]
+) -> tuple[list[str], list[int], list[bool]]:
     out: list[str] = []
+    origins: list[int] = []
+    out_breaks: list[bool] = []
+    for i, line in enumerate(lines):
+        if out and not breaks[i] and _URL_END.match(out[-1][out[-1].rfind(" ") + 1 :]) and _URL_GOES_ON.match(line):
+            out[-1] += line
+            continue
+        end = _HYPHEN_END.search(out[-1]) if out and not breaks[i] else None
+        start = _WORD_START.match(line)
+        if end and start and start.group(1)[0].islower():
+            left, right = end.group(1), start.group(1)
+            joined, compound = (left + right).lower(), f"{left}-{right}".lower()
+            glue = "-" if words[compound] > 0 and words[joined] == 0 else ""
+            out[-1] = out[-1][: end.end(1)] + glue + line
+        else:
+            out.append(line)
+            origins.append(i)
+            out_breaks.append(breaks[i])
+    return out, origins, out_breaks
+
+
+def _join_wrapped(
+    lines: Sequence[str],
+    breaks: Sequence[bool],
+    kinds: Sequence[str] | None = None,
+    follows: Sequence[bool] | None = None,
+) -> tuple[list[str], list[int]]:
+    """The lines of join_wrapped's text, and for each the index in `lines` of its first (-1: blank)."""
+    kinds = kinds if kinds is not None else [""] * len(lines)
+    follows = follows if follows is not None else [False] * len(lines)
+    long_lines = {
+        kind: _long_line([line for line, k in zip(lines, kinds, strict=True) if k == kind]) for kind in set(kinds)
+    }
+    out: list[str] = []
+    origins: list[int] = []
     last_length = 0  # length of the last physical line, even when it was glued to others
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line:
             if out and out[-1]:
                 out.append("")
+                origins.append(-1)
             continue
         previous = out[-1] if out else ""
+        long_line = long_lines[kinds[i]]
         wrapped = (
             previous
-            and not _ENDS_SENTENCE.search(previous)
+            and not breaks[i]
+            and (not _ENDS_SENTENCE.search(previous) or _goes_on_after_semicolon(previous, line))
             and not previous.startswith("#")  # a markdown heading is a line of its own
-            and not _TABLE_ROW.search(previous[-TABLE_ROW_TAIL:])
+            # a row ends in figures, never in a comma: "… On April 24, 2025," goes on below
+            and (previous.endswith(",") or not _TABLE_ROW.search(previous[-TABLE_ROW_TAIL:]))
             and not is_caption(previous)  # "CONSOLIDATED BALANCE SHEETS" heads what follows
-            and " " in previous  # one word on a line is a heading ("iPhone"), not a wrapped sentence
+            # one word on a line is a heading ("iPhone"), not a wrapped sentence, unless a list goes on below it
+            and (" " in previous or (follows[i] and previous.endswith(",")))
             and not _STARTS_ITEM.match(line)
             and (
                 line[:1].islower()
+                or follows[i]
                 or (long_line >= 40 and last_length >= 0.75 * long_line and not _ENDS_NUMBER.search(previous))
             )
         )
@@ -164,10 +224,30 @@ def join_wrapped(lines: Sequence[str]) -> str:
             out[-1] = f"{previous} {line}"
         else:
             out.append(line)
+            origins.append(i)
         last_length = len(line)
     while out and not out[-1]:
         out.pop()
-    return "\n".join(out)
+        origins.pop()
+    return out, origins
+
+
+def _long_line(lines: Sequence[str]) -> int:
+    lengths = sorted(len(line) for line in lines if line)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+
+
+def _goes_on_after_semicolon(previous: str, line: str) -> bool:
+    """A clause that ends its line in a semicolon and goes on in lower case on the next one ("…
+    polymetallic sulfides;" + "and one contract for …") is one sentence wrapped, not a list."""
+    return previous.endswith(";") and line[:1].islower() and not _TABLE_ROW.search(line[-TABLE_ROW_TAIL:])
+
+
+def normalized_offset(raw_line: str, offset: int) -> int:
+    """Where offset `offset` of an extracted line falls in the line as split_lines gives it: its
+    characters normalised, runs of spaces collapsed, its ends trimmed (`offset` must be at a
+    character that is not a space)."""
+    return len(_SPACES.sub(" ", normalize_chars(raw_line[:offset])).lstrip())
 
 
 _TOC_TITLE = re.compile(r"^(?:(?:table of )?contents|index)$", re.IGNORECASE)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from . import cleaning
 from .errors import DocumentError
+from .layout import LineCollector, LineStyle
+from .page_parts import SourcePage, clean_pages
 from .types import Document, Heading, Page, ParseReport
 
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -30,6 +32,8 @@ class RawPage:
     text: str
     label: str
     outline_titles: tuple[str, ...] = ()  # outline entries that point at this page
+    styles: tuple[LineStyle, ...] | None = None  # how each line of `text` is set (a PDF's pages only)
+    height: float = 0.0  # the page's height in points (a PDF's pages only)
 
 
 def physical_page(pypdf_index: int) -> int:
@@ -95,19 +99,17 @@ def clean_document(
     if len(empty) == len(raw_pages):
         raise DocumentError(name, "the file has no text — replace it with the real document or remove it")
 
-    lines = [cleaning.split_lines(p.text) for p in raw_pages]
-    if len(raw_pages) >= 3:
-        lines = cleaning.strip_running_lines(lines)
-    words = cleaning.vocabulary(["\n".join(page) for page in lines])
-    texts = [cleaning.join_wrapped(cleaning.dehyphenate(page, words)) for page in lines]
-
+    parts, fired = clean_pages(
+        [SourcePage(p.text, p.styles, p.height, p.outline_titles) for p in raw_pages], markdown=kind == "markdown"
+    )
     pages: list[Page] = []
     section = ""
     after_toc = False
-    for i, (raw, text, page_lines) in enumerate(zip(raw_pages, texts, lines, strict=True)):
+    for i, (raw, part) in enumerate(zip(raw_pages, parts, strict=True)):
+        text = part.text
         headings = _markdown_headings(text) if kind == "markdown" else _locate(raw.outline_titles, text)
         headings = tuple(Heading(h.offset, short_title(h.title)) for h in headings)
-        is_toc = cleaning.is_toc_page(page_lines, after_toc)
+        is_toc = cleaning.is_toc_page(part.lines, after_toc)
         after_toc = is_toc
         pages.append(
             Page(
@@ -117,6 +119,8 @@ def clean_document(
                 section=section,
                 headings=headings,
                 is_toc=is_toc,
+                regions=part.regions,
+                markers=part.markers,
             )
         )
         if headings:
@@ -128,7 +132,13 @@ def clean_document(
             f"{name}: {_plural(len(empty), 'page')} with no extractable text ({_page_list(empty)}); "
             "probably scanned images — OCR is not supported, so they cannot be searched"
         )
-    report = ParseReport(pages=len(pages), chars_per_page=chars, empty_pages=empty, warnings=tuple(warnings))
+    report = ParseReport(
+        pages=len(pages),
+        chars_per_page=chars,
+        empty_pages=empty,
+        warnings=tuple(warnings),
+        signals=tuple(sorted((signal, n) for signal, n in fired.items() if n)),
+    )
     return Document(path=name, pages=tuple(pages), report=report, title=short_title(title))
 
 
@@ -208,11 +218,18 @@ def _read_pdf(name: str, data: bytes) -> tuple[list[RawPage], str]:
 
     pages = []
     for i in range(count):
+        # The visitor sees every run pypdf extracts, with its font size and place: the text is the
+        # same, and its lines can be told apart (regions.py) at no second extraction's cost.
+        collector = LineCollector()
+        styles: tuple[LineStyle, ...] | None
         try:
-            text = reader.pages[i].extract_text() or ""
+            page = reader.pages[i]
+            page.extract_text(visitor_text=collector)
+            text, styles = collector.lines()
+            height = float(page.mediabox.height)
         except Exception:  # noqa: BLE001 — one broken page must not lose the rest of the file
-            text = ""
-        pages.append(RawPage(text=text, label=labels[i], outline_titles=titles.get(i, ())))
+            text, styles, height = "", None, 0.0
+        pages.append(RawPage(text, labels[i], titles.get(i, ()), styles, height))
     title = ""
     try:
         metadata = reader.metadata

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .chunking import TEXT_CHANGES
 from .config import LOCAL_STORE
 from .errors import IndexMismatchError
 from .types import ParseReport
@@ -261,6 +262,7 @@ def _document_json(document: IndexedDocument) -> dict[str, Any]:
             "chars_per_page": list(report.chars_per_page),
             "empty_pages": list(report.empty_pages),
             "warnings": list(report.warnings),
+            "signals": dict(report.signals),
         },
     }
 
@@ -278,6 +280,7 @@ def _document(data: Mapping[str, Any]) -> IndexedDocument:
             chars_per_page=tuple(report["chars_per_page"]),
             empty_pages=tuple(report["empty_pages"]),
             warnings=tuple(report["warnings"]),
+            signals=tuple(sorted(report.get("signals", {}).items())),  # absent before format 3's text 4
         ),
     )
 
@@ -324,6 +327,16 @@ def mismatch(
             f"the model changed ({manifest.model} -> {model})",
             f"was built with model '{manifest.model}' but '{model}' is configured",
             f"rebuild with: assistant index --model {model} (or use --model {manifest.model})",
+        )
+    text_before, text_now = manifest.chunking.get("text"), chunking.get("text")
+    if text_before != text_now and {k: v for k, v in manifest.chunking.items() if k != "text"} == {
+        k: v for k, v in chunking.items() if k != "text"
+    }:
+        changed = TEXT_CHANGES.get(text_now or 0, "the way page text is read changed")
+        return Mismatch(
+            f"{changed} (text version {text_before} -> {text_now}), so every document is read again",
+            f"was read by an earlier version of the assistant (text version {text_before}, now {text_now})",
+            "rebuild with: assistant index",
         )
     if dict(manifest.chunking) != dict(chunking):
         return Mismatch(

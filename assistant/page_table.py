@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import IndexCorruptError
 from .row_file import RowFile, position
-from .types import Heading, Page
+from .types import Heading, Page, Region
 
 PARSED_KEPT = 1024  # pages kept parsed: the pages of the citations being shown
 
@@ -36,6 +36,8 @@ def read_all(path: Path) -> dict[str, tuple[Page, ...]]:
 def from_row(row: dict[str, Any]) -> tuple[str, Page]:
     document = row.pop("document")
     row["headings"] = tuple(Heading(offset, title) for offset, title in row["headings"])
+    row["regions"] = tuple(Region(*region) for region in row.get("regions", ()))
+    row["markers"] = tuple(tuple(marker) for marker in row.get("markers", ()))
     return document, Page(**row)
 
 

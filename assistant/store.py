@@ -662,6 +662,8 @@ _CHUNK_FIELDS = tuple(f.name for f in fields(Chunk))
 def _page_row(document: str, page: Page) -> dict[str, Any]:
     row = asdict(page)
     row["headings"] = [[h.offset, h.title] for h in page.headings]
+    row["regions"] = [[r.start, r.end, r.kind, r.label] for r in page.regions]
+    row["markers"] = [list(m) for m in page.markers]
     return {"document": document, **row}
 
 

@@ -20,6 +20,28 @@ class Heading:
     title: str
 
 
+# What a part of a page is (Region.kind, Chunk.kind, Citation.kind). Body text is the report's own
+# prose and its tables; the others are its apparatus, searchable and citable but quoted as an answer
+# only when a question asks for a source, a figure or a note (answer.py).
+BODY = "body"
+NOTE = "note"  # a footnote or an endnote: Region.label is its number
+REFERENCE = "reference"  # an entry of a reference list or bibliography
+CAPTION = "caption"  # a figure's or table's title, or its Source(s): and Note(s): lines
+LABEL = "label"  # text set inside a figure: a map's or chart's labels
+KINDS = (BODY, NOTE, REFERENCE, CAPTION, LABEL)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A part of a page's text that is not body text: `text[start:end]` is one footnote or endnote
+    (`label` its number, "126"), a reference list's entries, a caption or a figure's labels."""
+
+    start: int
+    end: int
+    kind: str
+    label: str = ""
+
+
 @dataclass(frozen=True)
 class Page:
     number: int  # 1-based physical page
@@ -28,6 +50,10 @@ class Page:
     section: str  # heading in force at the top of the page ("" before the first heading)
     headings: tuple[Heading, ...] = ()  # headings that start on this page, in order
     is_toc: bool = False  # a table-of-contents page, kept out of answers
+    regions: tuple[Region, ...] = ()  # the parts that are not body text, in order (regions.py)
+    # Footnote markers in the text (start, end): text[start:end] is the number of the note they point
+    # to ("126" in "multiple times.126"), on this page or in the endnotes.
+    markers: tuple[tuple[int, int], ...] = ()
 
     def section_at(self, offset: int) -> str:
         """The heading in force at `offset` of this page's text."""
@@ -38,6 +64,14 @@ class Page:
             title = heading.title
         return title
 
+    def region_at(self, offset: int) -> Region | None:
+        """The region that holds `offset`, or None where the text is body text."""
+        return next((r for r in self.regions if r.start <= offset < r.end), None)
+
+    def kind_at(self, offset: int) -> str:
+        region = self.region_at(offset)
+        return region.kind if region else BODY
+
 
 @dataclass(frozen=True)
 class ParseReport:
@@ -47,6 +81,9 @@ class ParseReport:
     chars_per_page: tuple[int, ...]
     empty_pages: tuple[int, ...]  # physical numbers of pages with no extractable text
     warnings: tuple[str, ...] = ()
+    # (signal, lines it decided) for the parts of the pages told apart: footnotes by their raised
+    # numbers, running heads by their place on the page … (regions.py names them)
+    signals: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +123,7 @@ class Chunk:
     # Which of those are table rows (indices into `sentences`): a row's vector is made from the row
     # with its column headings (tables.py), and retrieval scores a passage by its best row too.
     table_rows: tuple[int, ...] = ()
+    kind: str = BODY  # what part of its pages the chunk is: body text, notes, captions … (KINDS)
 
     @property
     def search_text(self) -> str:
@@ -99,6 +137,19 @@ class Hit:
     score: float  # fused relevance score (higher is better; only comparable within one search)
     similarity: float  # cosine similarity of question and chunk, comparable across questions
     row: int  # the chunk's row in the index (FAISS id), where its sentence vectors are found
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A footnote or endnote that a cited excerpt points to by its marker: `text` is the note as the
+    page has it (page.text[start:end] of its region, verbatim), on physical page `page`."""
+
+    marker: str
+    text: str
+    page: int
+    page_label: str = ""
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,6 +171,9 @@ class Citation:
     # figures are. Read from the lines above the row; never part of the excerpt.
     columns: str = ""
     row_group: str = ""
+    kind: str = BODY  # what part of the page the excerpt is (KINDS): body text, a footnote, a caption …
+    # The notes the excerpt's footnote markers point to: the report's own sources for it.
+    notes: tuple[NoteRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +218,21 @@ def row_reference(citation: Citation) -> str:
     parts = [f"row of “{citation.row_group}”"] if citation.row_group else []
     parts += [f"columns: {citation.columns}"] if citation.columns else []
     return "; ".join(parts)
+
+
+# How a citation names the part of the page its excerpt is in, when that is not body text.
+KIND_NAMES = {
+    NOTE: "from a note",
+    REFERENCE: "from the reference list",
+    CAPTION: "from a caption",
+    LABEL: "a figure's label",
+}
+SOURCE_NOTE = "the report's source"  # what a note an excerpt's marker points to is called beside it
+
+
+def note_reference(note: NoteRef) -> str:
+    """How a note beside a citation is named: 'note 126, p. 23'."""
+    return f"note {note.marker}, {page_reference(note.page_label or str(note.page), note.page, note.page)}"
 
 
 UNSUPPORTED_MARK = "[not in the sources]"  # follows a written sentence that no passage supports

@@ -111,3 +111,117 @@ def blank_pdf(path: Path, pages: int = 2) -> Path:
         pdf.rect(20, 20, 100, 60, style="F")
     path.write_bytes(bytes(pdf.output()))
     return path
+
+
+# A policy report of four pages laid out as CRS and RAND set theirs: a running head and a numbered
+# running foot, 11-point body text whose footnote markers are set small and raised, 9-point
+# footnotes at the foot of the page (note 13 runs on to the next page), a figure with its caption,
+# the labels set inside it and its Source and Notes lines, a table with its caption, and a reference
+# list under a heading. Each line is (kind, text): "body", "note" (its number first, then its text),
+# "caption", "label", "heading"; "^12" inside a body line is a marker set small and raised.
+REPORT_HEAD = "Seabed Mining: Issues for Congress"
+REPORT_FOOT = "Congressional Research Service"
+REPORT_PAGES: list[list[tuple[str, str]]] = [
+    [
+        ("heading", "Background"),
+        ("body", "The Senate has considered ratifying the treaty multiple times.^12 From the 115th Congress on,"),
+        ("body", "some Members have introduced resolutions calling for its ratification. On April 24, 2025,"),
+        ("body", "the President issued Executive Order (E.O.) 14285, which directed NOAA to expedite the"),
+        ("body", "review of seabed mineral licenses.^13 The U.S. Senate has not acted on the order since."),
+        ("note", "12 Senate Treaty Document 103-39, October 7, 1994, Congressional Record, p. 17."),
+        ("note", "13 Executive Order 14285 of April 24, 2025, Unleashing America's Offshore Critical Minerals"),
+        ("note", "and Resources, 90 Federal Register 17735, April 29, 2025, which the Administration said"),
+    ],
+    [
+        ("body", "Polymetallic nodules are potato-shaped rocks that hold cobalt, copper, manganese and nickel."),
+        ("caption", "Figure 1. Map of the Clarion-Clipperton Zone"),
+        ("label", "Clarion-Clipperton Zone"),
+        ("label", "Hawaii"),
+        ("label", "Mexico"),
+        ("caption", "Source: Map created by the author using International Seabed Authority data."),
+        ("caption", "Notes: The zone spans about 1.7 million square miles of the Pacific seafloor."),
+        ("body", "Most commercial interest in deep-seabed mining focuses on the zone, as the ISA reported.^14"),
+        ("note", "would speed the licensing of American firms."),
+        ("note", "14 International Seabed Authority, Annual Report 2025, Kingston, Jamaica, p. 12."),
+    ],
+    [
+        ("caption", "Table 1. Seabed Mineral Deposits"),
+        ("body", "Nodules 17 31"),
+        ("body", "Crusts 5 9"),
+        ("caption", "Source: Bureau of Ocean Energy Management, Types of Marine Mineral Deposits."),
+        ("body", "Crusts form on seamounts, where the water is rich in dissolved metals, over millions of years."),
+    ],
+    [
+        ("body", "Congress may weigh the environmental costs of mining against the need for minerals."),
+        ("heading", "References"),
+        ("body", "Amon, Diva, et al. Assessment of Scientific Gaps. Marine Policy 138, 2022."),
+        ("body", "Sharma, Rahul. Environmental Issues of Deep-Sea Mining. Springer, 2019."),
+    ],
+]
+
+
+def policy_report(path: Path) -> Path:
+    """REPORT_PAGES as a US-letter PDF (see there)."""
+    pdf = FPDF(format="letter", unit="pt")
+    pdf.set_auto_page_break(False)
+    for number, lines in enumerate(REPORT_PAGES, start=1):
+        pdf.add_page()
+        _at(pdf, 72, 30, REPORT_HEAD, 8)
+        _at(pdf, 72, 752, f"{REPORT_FOOT}   {number}", 8)
+        y = 90.0
+        notes = [line for line in lines if line[0] == "note"]
+        for kind, text in lines:
+            if kind == "note":
+                continue
+            if kind == "heading":
+                y += 8
+                _at(pdf, 72, y, text, 14)
+                y += 26
+            elif kind == "label":
+                _at(pdf, 160 + 40 * (len(text) % 5), y, text, 7)
+                y += 30
+            elif kind == "caption":
+                small = text.startswith(("Source", "Notes"))
+                y += 10 if not small else 0
+                _at(pdf, 90 if small else 110, y, text, 9 if small else 11)
+                y += 22 if not small else 12
+            else:
+                _body_line(pdf, 72, y, text, 11)
+                y += 14
+        y = 730 - 12 * len(notes)
+        for _, text in notes:
+            number_text, _, rest = text.partition(" ")
+            if number_text.isdigit():
+                _body_line(pdf, 72, y, f"^{number_text} {rest}", 9)
+            else:
+                _at(pdf, 72, y, text, 9)
+            y += 12
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def _at(pdf: FPDF, x: float, y: float, text: str, size: float) -> None:
+    pdf.set_font("Helvetica", size=size)
+    pdf.set_xy(x, y)
+    pdf.cell(pdf.get_string_width(text), size * 1.25, text)
+
+
+def _body_line(pdf: FPDF, x: float, y: float, text: str, size: float) -> None:
+    """One line whose "^12" pieces are set as a superscript: smaller, raised, right after the text."""
+    pdf.set_xy(x, y)
+    for i, piece in enumerate(text.split("^")):
+        marker, rest = ("", piece) if i == 0 else _split_marker(piece)
+        if marker:
+            pdf.set_font("Helvetica", size=size * 0.64)
+            start_x = pdf.get_x()
+            pdf.set_xy(start_x, y - size * 0.22)
+            pdf.cell(pdf.get_string_width(marker), size * 1.25, marker)
+            pdf.set_xy(pdf.get_x(), y)
+        if rest:
+            pdf.set_font("Helvetica", size=size)
+            pdf.cell(pdf.get_string_width(rest), size * 1.25, rest)
+
+
+def _split_marker(piece: str) -> tuple[str, str]:
+    digits = len(piece) - len(piece.lstrip("0123456789"))
+    return piece[:digits], piece[digits:]

@@ -27,7 +27,14 @@ MANIFEST = Manifest(
     built_at="2026-12-01T08:00:00+00:00",
     documents=(
         IndexedDocument("a.md", 10, "aa" * 32, "A", 3, ParseReport(1, (9,), ())),
-        IndexedDocument("b.pdf", 99, "bb" * 32, "B", 4, ParseReport(2, (50, 0), (2,), ("b.pdf: 1 page with no text",))),
+        IndexedDocument(
+            "b.pdf",
+            99,
+            "bb" * 32,
+            "B",
+            4,
+            ParseReport(2, (50, 0), (2,), ("b.pdf: 1 page with no text",), (("footnote_superscript", 3),)),
+        ),
     ),
     skipped=(SkippedFile("c.pdf", 5, "cc" * 32, "c.pdf: the file is empty"),),
     files={"chunks.jsonl": StoredFile(123, "dd" * 32)},
@@ -42,8 +49,12 @@ def test_json_round_trip_and_counts() -> None:
         "chars_per_page": [50, 0],
         "empty_pages": [2],
         "warnings": ["b.pdf: 1 page with no text"],
+        "signals": {"footnote_superscript": 3},
     }
     assert Manifest.from_json(data) == MANIFEST
+    del data["documents"][1]["report"]["signals"]  # written before the parts of pages were told apart
+    del data["checksum"]
+    assert Manifest.from_json(data).documents[1].report.signals == ()
 
 
 def test_an_altered_or_incomplete_manifest_is_refused() -> None:
@@ -133,3 +144,18 @@ def test_the_previous_format_is_carried_over_but_must_be_updated_before_use() ->
     # another model outweighs the format: carrying the old vectors over would be wrong
     other = mismatch(replace(MANIFEST, format_version=2), "/models/e5", CHUNKING, True)
     assert other is not None and not other.reusable and other.change.startswith("the model changed")
+
+
+def test_an_index_read_by_an_earlier_text_version_is_read_again_and_the_report_says_why() -> None:
+    """A build's text version is part of its chunking; when only that changed, the reason names what
+    changed in reading pages rather than printing two dictionaries."""
+    from assistant.chunking import TEXT_CHANGES, TEXT_VERSION
+
+    before = replace(MANIFEST, chunking={**CHUNKING, "text": TEXT_VERSION - 1})
+    found = mismatch(before, "all-MiniLM-L6-v2", {**CHUNKING, "text": TEXT_VERSION})
+    assert found is not None and not found.reusable
+    assert found.change == (
+        f"{TEXT_CHANGES[TEXT_VERSION]} (text version {TEXT_VERSION - 1} -> {TEXT_VERSION}), so every document is "
+        "read again"
+    )
+    assert "rebuild with: assistant index" in str(found.error(Path("index")))
