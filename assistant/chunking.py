@@ -19,7 +19,7 @@ from pathlib import Path
 from .captions import CaptionsInForce, page_captions
 from .sentences import sentence_spans
 from .tables import row_at
-from .types import Chunk, Document, Page
+from .types import BODY, Chunk, Document, Page
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
@@ -27,7 +27,14 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # a change re-reads and re-embeds every document. 2: table rows are never glued to the text after
 # them, and context lines name the caption of the table or note a passage sits in (captions.py).
 # 3: a table row's sentence vector is made from the row with its column headings and group (tables.py).
-TEXT_VERSION = 3
+# 4: footnotes, endnotes, reference lists, captions and figure labels told apart from body text and
+# running heads dropped by their place on the page (regions.py); sentences end at footnote markers and
+# not at "U.S." or "(E.O.)"; web addresses broken over lines read whole.
+TEXT_VERSION = 4
+# What each version changed, for the build report's "why everything is read again".
+TEXT_CHANGES = {
+    4: "footnotes, captions and running heads are now told apart from body text, and sentences cut where they end",
+}
 
 # Word pieces reserved for a chunk's context line (document name and section): chunk budgets
 # are the model's input size minus this.
@@ -45,6 +52,7 @@ class Unit:
     end: int
     tokens: int
     opens_section: bool = False  # a heading starts within this unit: begin a new chunk here
+    kind: str = BODY  # the part of the page it is in (types.KINDS): a chunk holds one kind only
 
 
 def chunk_document(
@@ -91,7 +99,7 @@ def context_line(document: Document, section: str, caption: str, count_tokens: T
 
 
 def _same_block(document: Document, a: Unit, b: Unit) -> bool:
-    return not b.opens_section and document.page(a.page).is_toc == document.page(b.page).is_toc
+    return not b.opens_section and a.kind == b.kind and document.page(a.page).is_toc == document.page(b.page).is_toc
 
 
 def _window_end(units: Sequence[Unit], start: int, max_tokens: int, document: Document) -> int:
@@ -133,6 +141,7 @@ def make_chunk(document: Document, units: Sequence[Unit]) -> Chunk:
         char_end=last.end,
         text=text,
         is_toc=page.is_toc,
+        kind=first.kind,
         sentences=tuple((unit.page, unit.start, unit.end) for unit in units),
         table_rows=tuple(
             i for i, unit in enumerate(units) if row_at(document.page(unit.page).text, unit.start, unit.end) is not None
@@ -152,18 +161,18 @@ def page_slice(pages: Sequence[Page], page_start: int, char_start: int, page_end
 
 def document_units(document: Document, count_tokens: TokenCounter, max_tokens: int) -> list[Unit]:
     spans = [
-        (page.number, start, end, _opens_section(page, start, end))
+        (page.number, start, end, _opens_section(page, start, end), page.kind_at(start))
         for page in document.pages
         for start, end in sentence_spans(page.text)
     ]
-    counts = count_tokens([document.page(p).text[s:e] for p, s, e, _ in spans])
+    counts = count_tokens([document.page(p).text[s:e] for p, s, e, _, _ in spans])
     units: list[Unit] = []
-    for (page, start, end, opens), tokens in zip(spans, counts, strict=True):
+    for (page, start, end, opens, kind), tokens in zip(spans, counts, strict=True):
         if tokens <= max_tokens:
-            units.append(Unit(page, start, end, tokens, opens))
+            units.append(Unit(page, start, end, tokens, opens, kind))
         else:
             pieces = _split_long(document.page(page).text, start, end, count_tokens, max_tokens)
-            units += [Unit(page, s, e, t, opens and i == 0) for i, (s, e, t) in enumerate(pieces)]
+            units += [Unit(page, s, e, t, opens and i == 0, kind) for i, (s, e, t) in enumerate(pieces)]
     return units
 
 
@@ -177,14 +186,21 @@ def _split_long(
     """Cut an overlong sentence at word boundaries into pieces of at most max_tokens.
 
     A single 'word' longer than max_tokens (a URL, a run of digits) is cut by characters."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
-    words = [piece for s, e in words for piece in _cut_word(text, s, e, count_tokens, max_tokens)]
-    counts = count_tokens([text[s:e] for s, e in words])
+    whole = [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+    # The parts of a word cut by characters are pieces of their own: glued back together they make
+    # other word pieces than they did apart ("МинскMr.Bel" is 9, its halves 4 and 4).
+    words = [
+        (part, len(parts) > 1)
+        for s, e in whole
+        for parts in [_cut_word(text, s, e, count_tokens, max_tokens)]
+        for part in parts
+    ]
+    counts = count_tokens([text[s:e] for (s, e), _ in words])
     pieces: list[tuple[int, int, int]] = []
-    piece_start, total = words[0][0], 0
-    previous_end = words[0][0]
-    for (s, e), tokens in zip(words, counts, strict=True):
-        if total and total + tokens > max_tokens:
+    piece_start, total = words[0][0][0], 0
+    previous_end = words[0][0][0]
+    for ((s, e), cut), tokens in zip(words, counts, strict=True):
+        if total and (cut or total + tokens > max_tokens):
             pieces.append((piece_start, previous_end, total))
             piece_start, total = s, 0
         total += tokens

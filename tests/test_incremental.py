@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, build, ingest, lexical, store
+from assistant.chunking import TEXT_VERSION
 from assistant.errors import DocumentError, IndexMismatchError
 
 from . import pdfs
@@ -99,8 +100,8 @@ def test_settings_change_or_rebuild_flag_rebuilds_everything(
     assert again.added == ("a.md",)
     other = make_assistant(docs, tmp_path / "idx", chunk_tokens=120).index()
     assert other.full_rebuild_reason == (
-        "the chunking settings changed ({'chunk_tokens': 200, 'overlap_tokens': 40, 'text': 3} -> "
-        "{'chunk_tokens': 120, 'overlap_tokens': 40, 'text': 3})"
+        f"the chunking settings changed ({{'chunk_tokens': 200, 'overlap_tokens': 40, 'text': {TEXT_VERSION}}} -> "
+        f"{{'chunk_tokens': 120, 'overlap_tokens': 40, 'text': {TEXT_VERSION}}})"
     )
     assert dict(other.embedded) == {"a.md": 1}
 

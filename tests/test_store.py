@@ -11,6 +11,7 @@ import pytest
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
 from assistant.checksums import sha256_file
 from assistant.chunk_table import ChunkTable
+from assistant.chunking import TEXT_VERSION
 from assistant.embedding import Embedder
 from assistant.page_table import PageTable
 
@@ -117,7 +118,7 @@ def test_manifest_describes_the_index(golden_assistant: Assistant, golden_docs: 
     manifest = json.loads((build / store.MANIFEST).read_text(encoding="utf-8"))  # as on disk
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["model"] == {"name": "all-MiniLM-L6-v2:int8", "dimension": 384}
-    assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40, "text": 3}
+    assert manifest["chunking"] == {"chunk_tokens": 200, "overlap_tokens": 40, "text": TEXT_VERSION}
     report = next(d for d in manifest["documents"] if d["path"] == "report.pdf")
     assert report["sha256"] == sha256_file(golden_docs / "report.pdf")
     assert report["size"] == (golden_docs / "report.pdf").stat().st_size
