@@ -15,9 +15,11 @@ from functools import cache, lru_cache
 import numpy as np
 
 from .lexical import terms
+from .notes import notes_for
+from .questions import asks_for_apparatus
 from .sentences import sentence_spans
 from .tables import row_at
-from .types import Answer, AnswerSentence, Citation, Hit, Page
+from .types import BODY, Answer, AnswerSentence, Citation, Hit, Page
 
 # Returned without quoting anything as an answer: the closest passages follow as citations.
 NOT_COVERED = "The documents do not appear to cover this question. The closest passages are listed below."
@@ -85,20 +87,27 @@ def extract(
     min_score: float,
     most_sentences: int,
 ) -> Answer:
-    # Quote whole sentences; only when the passages hold none (tables, lists) quote fragments.
-    found = sentence_candidates(hits, pages, sentence_vectors, _quotable) or sentence_candidates(
-        hits, pages, sentence_vectors, lambda _: True
+    # Quote the report's own text: its notes, captions and labels only when the question asks for a
+    # source, a figure or a note. Whole sentences; only when the passages hold none (tables, lists),
+    # fragments.
+    kinds = None if asks_for_apparatus(question) else frozenset({BODY})
+    found = sentence_candidates(hits, pages, sentence_vectors, _quotable, kinds) or sentence_candidates(
+        hits, pages, sentence_vectors, lambda _: True, kinds
     )
     candidates = _score(question, found, query_vector, min_score)
     # Judged on sentences, not passages: a passage embedded with its context line scores low
     # against a short question that never names the document.
     covered = any(c.relevant for c in candidates)
     if not covered:
-        closest = [_best_of(hit, candidates) for hit in hits[:CLOSEST_PASSAGES]]
-        citations = _cite([c for c in closest if c is not None])
+        # The closest passages are shown for what they are, a footnote among them if nothing else is near.
+        pool = candidates or _score(
+            question, sentence_candidates(hits, pages, sentence_vectors, _quotable), query_vector, min_score
+        )
+        closest = [_best_of(hit, pool) for hit in hits[:CLOSEST_PASSAGES]]
+        citations = _cite([c for c in closest if c is not None], pages)
         return Answer(question=question, text=NOT_COVERED, covered=False, citations=citations, hits=tuple(hits))
     chosen = _choose(candidates, most_sentences)
-    citations = _cite(chosen)
+    citations = _cite(chosen, pages)
     sentences = tuple(AnswerSentence(_one_line(c.excerpt), (c.key,), True) for c in citations)
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(
@@ -111,9 +120,10 @@ def sentence_candidates(
     pages: Mapping[str, Sequence[Page]],
     sentence_vectors: SentenceVectors,
     keep: Callable[[str], bool],
+    kinds: frozenset[str] | None = None,
 ) -> list[Candidate]:
     """The sentences of each hit, in hit order; a sentence shared by two overlapping hits once,
-    as read in the better-ranked one."""
+    as read in the better-ranked one; only those in parts of their page of `kinds` (None: any)."""
     seen: set[tuple[str, int, int]] = set()
     found = []
     for hit in hits:
@@ -123,6 +133,7 @@ def sentence_candidates(
             key = (hit.chunk.document, number, start)
             if (
                 key in seen
+                or (kinds is not None and page.kind_at(start) not in kinds)
                 or is_heading(page, start, end)
                 or is_title(page, start, end)
                 or not keep(page.text[start:end])
@@ -229,7 +240,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-def _cite(chosen: Sequence[Candidate]) -> tuple[Citation, ...]:
+def _cite(chosen: Sequence[Candidate], pages: Mapping[str, Sequence[Page]]) -> tuple[Citation, ...]:
     """Each chosen sentence, with the one before it when it leans back on it; spans that then
     overlap on one page (a sentence and the one that leans on it, both chosen) become one excerpt."""
     spans: list[tuple[Candidate, int, int]] = []
@@ -243,14 +254,17 @@ def _cite(chosen: Sequence[Candidate]) -> tuple[Citation, ...]:
         else:
             spans.append((c, start, c.end))
     return tuple(
-        cite(key, c.hit.chunk.document, c.page, start, end, c.similarity)
+        cite(key, c.hit.chunk.document, c.page, start, end, c.similarity, pages[c.hit.chunk.document])
         for key, (c, start, end) in enumerate(spans, start=1)
     )
 
 
-def cite(key: int, document: str, page: Page, start: int, end: int, score: float) -> Citation:
+def cite(
+    key: int, document: str, page: Page, start: int, end: int, score: float, document_pages: Sequence[Page] = ()
+) -> Citation:
     """The citation of page.text[start:end]: the excerpt is that slice, so it is verbatim; a table
-    row carries its column headings and group."""
+    row carries its column headings and group; an excerpt with footnote markers, the notes they point
+    to (found in `document_pages`, the document's pages)."""
     row = row_at(page.text, start, end)
     return Citation(
         key=key,
@@ -265,6 +279,8 @@ def cite(key: int, document: str, page: Page, start: int, end: int, score: float
         score=round(score, 4),
         columns=row.columns if row else "",
         row_group=row.group if row else "",
+        kind=page.kind_at(start),
+        notes=notes_for(document_pages, page, start, end) if document_pages else (),
     )
 
 

@@ -107,7 +107,7 @@ def checked_answer(
             sentences=tuple(AnswerSentence(c.text, (), False) for c in checked),
             dropped_citations=dropped,
         )
-    citations, sentences = _cited(checked)
+    citations, sentences = _cited(checked, pages)
     return replace(
         quoted,
         text=" ".join(_with_markers(s) for s in sentences),
@@ -133,7 +133,9 @@ def sources(passages: Sequence[Hit], pages: Mapping[str, Sequence[Page]], vector
     return found
 
 
-def _cited(checked: Sequence[Checked]) -> tuple[tuple[Citation, ...], tuple[AnswerSentence, ...]]:
+def _cited(
+    checked: Sequence[Checked], pages: Mapping[str, Sequence[Page]]
+) -> tuple[tuple[Citation, ...], tuple[AnswerSentence, ...]]:
     """Citations numbered by first use (an excerpt supporting two sentences is cited once)."""
     keys: dict[tuple[str, int, int, int], Citation] = {}
     sentences = []
@@ -143,7 +145,9 @@ def _cited(checked: Sequence[Checked]) -> tuple[tuple[Citation, ...], tuple[Answ
             start = with_lead_in(source.page, source.start, source.end)  # "Their share …" with what it refers to
             where = (source.document, source.page.number, start, source.end)
             if where not in keys:
-                keys[where] = cite(len(keys) + 1, source.document, source.page, start, source.end, c.score)
+                keys[where] = cite(
+                    len(keys) + 1, source.document, source.page, start, source.end, c.score, pages[source.document]
+                )
             cited.append(keys[where].key)
         sentences.append(AnswerSentence(c.text, tuple(dict.fromkeys(cited)), c.supported))
     return tuple(keys.values()), tuple(sentences)

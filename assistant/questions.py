@@ -72,3 +72,22 @@ def for_search(question: str) -> str:
             last = end
     searched = _FORMAT_CLAUSE.sub("", "".join(kept) + question[last:])
     return " ".join(searched.split()) or question
+
+
+# A question that asks where something comes from or what a figure, table or note shows: only then are
+# notes, captions and labels quoted as an answer (answer.py); the report's own text answers the rest.
+_ASKS_FOR_APPARATUS = re.compile(
+    r"\b(?:sources?|sourced|cites?|cited|citations?|references?|referenced|footnotes?|endnotes?|notes?|"
+    r"bibliography|according\s+to\s+(?:which|what|whom)|which\s+(?:study|studies|report|reports|paper|papers|"
+    r"article|articles|survey|surveys|dataset|data\s+set|document|documents|publication|publications|author|"
+    r"authors)|(?:study|studies|report|paper|article|survey)\s+(?:found|finds|says|shows|showed)|"
+    r"figures?\s+\d+|tables?\s+\d+|maps?\s+\d+|charts?\s+\d+|exhibits?\s+\d+|"
+    r"(?:the|this|that)\s+(?:figure|map|chart|graph|caption|legend)|what\s+(?:does|do)\s+the\s+(?:figure|map|chart|graph)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_apparatus(question: str) -> bool:
+    """The question asks for a source, a note or what a figure, table or map shows ("Which study …",
+    "What is the source of …", "What does Figure 3 show?")."""
+    return bool(_ASKS_FOR_APPARATUS.search(question))

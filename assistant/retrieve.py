@@ -29,9 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError
-from .questions import for_search
+from .questions import asks_for_apparatus, for_search
 from .store import StoredIndex
-from .types import Hit
+from .types import BODY, Hit
 
 DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
 DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
@@ -40,6 +40,11 @@ DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the 
 # no row signal (0), one page question more, the others unchanged.
 ROW_WEIGHT = 0.9
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
+# A passage of notes, captions or labels counts at this share of its score unless the question asks
+# for a source, a figure or a note: answers quote body text (answer.py), so a footnote that shares the
+# question's words ("Minerals: Polymetallic Nodules," …) must not take the place of the passage that
+# answers it. Chosen on the CRS questions' train half (bench/regions.py).
+APPARATUS_WEIGHT = 0.8
 # "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
 # reports them beside it.
 MODES = ("hybrid", "dense", "lexical")
@@ -81,6 +86,12 @@ def search(
     """The top_k passages for the question, best first."""
     found = signals(stored, question, query_vector, max(candidates, top_k), mode)
     scores = fused_scores(stored, found)
+    if not asks_for_apparatus(question):
+        lowered = 1 - APPARATUS_WEIGHT
+        scores = {
+            row: score if stored.chunks[row].kind == BODY else score - lowered * abs(score)
+            for row, score in scores.items()
+        }
     rows = ranked_rows(stored, scores, top_k, include_toc)
     similarities = stored.similarity(query_vector, rows)
     return [
