@@ -28,10 +28,13 @@ from .errors import AssistantError, ConfigError
 from .retrieve import MODES
 from .types import (
     GENERATED,
+    KIND_NAMES,
+    SOURCE_NOTE,
     UNSUPPORTED_MARK,
     Answer,
     answer_footer,
     answer_to_json,
+    note_reference,
     page_reference,
     row_reference,
     search_to_json,
@@ -449,10 +452,14 @@ def _print_answer(answer: Answer, color: bool = False) -> None:
         print()
     for c in answer.citations:
         section = f" — {c.section}" if c.section else ""
-        print(f"[{c.key}] {c.document}, {page_reference(c.page_label, c.page_start, c.page_end)}{section}")
+        kind = f" ({KIND_NAMES[c.kind]})" if c.kind in KIND_NAMES else ""
+        print(f"[{c.key}] {c.document}, {page_reference(c.page_label, c.page_start, c.page_end)}{section}{kind}")
         print(textwrap.indent(textwrap.fill(f"“{' '.join(c.excerpt.split())}”", 96), "    "))
         if row := row_reference(c):
             print(textwrap.indent(textwrap.fill(f"({row})", 96), "    "))
+        for note in c.notes:
+            text = f"{SOURCE_NOTE.capitalize()}, {note_reference(note)}: {' '.join(note.text.split())}"
+            print(textwrap.indent(textwrap.fill(text, 92), "      "))
 
 
 def _unsupported(text: str, color: bool) -> str:

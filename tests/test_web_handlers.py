@@ -119,13 +119,13 @@ def test_documents_tab_adds_removes_and_rebuilds(tmp_path: Path, make_assistant:
     upload = tmp_path / "notes.md"
     upload.write_text("# Notes\n\nThe Zubr bison reserve is home to 812 animals.\n", encoding="utf-8")
     note, remove_choices, picker = handlers.add_files([str(upload)], False)
-    assert note == "Added notes\\.md. Press **Rebuild index** to make them searchable." and picker is None
+    assert note == "Added notes&#46;md. Press **Rebuild index** to make them searchable." and picker is None
     assert remove_choices["choices"] == [BUNDLED_SUMMARY.name, "notes.md"]
     log, status = handlers.rebuild_with_progress(progress=lambda *args, **kwargs: None)  # type: ignore[arg-type]
     assert "added      notes.md (1 chunks)" in log and "2 documents" in status
     assert sorted(Path(p).name for p in served[-1]) == [BUNDLED_SUMMARY.name, "notes.md"]
     note, remove_choices = handlers.remove_file("notes.md")
-    assert note.startswith("Removed notes\\.md.") and remove_choices["choices"] == [BUNDLED_SUMMARY.name]
+    assert note.startswith("Removed notes&#46;md.") and remove_choices["choices"] == [BUNDLED_SUMMARY.name]
     assert "removed    notes.md" in handlers.rebuild_api()
     assert handlers.new_conversation()[2] == NO_SOURCES_YET
 

@@ -21,6 +21,10 @@ CSS = """
 .source-meta { color: var(--body-text-color-subdued); }
 .source-row { color: var(--body-text-color-subdued); font-size: 0.9em; margin: 2px 0; }
 .source-text { line-height: 1.5; white-space: pre-line; }
+.source-notes { font-size: 0.9em; margin-top: 6px; padding-top: 4px;
+  border-top: 1px dashed var(--border-color-primary); }
+.source-notes ul { margin: 2px 0 0 1.2em; padding: 0; }
+.note-where { color: var(--body-text-color-subdued); }
 .source-text mark, .passage mark { background: #ffe36e; color: inherit; padding: 0 1px; }
 .passage { white-space: pre-wrap; line-height: 1.5; max-height: 520px; overflow-y: auto; }
 .low { color: var(--body-text-color-subdued); }

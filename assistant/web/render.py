@@ -18,12 +18,15 @@ from ..errors import IndexMissingError
 from ..ingest import MARKDOWN_SUFFIXES
 from ..types import (
     GENERATED,
+    KIND_NAMES,
+    SOURCE_NOTE,
     UNSUPPORTED_MARK,
     Answer,
     AnswerSentence,
     Citation,
     Page,
     answer_footer,
+    note_reference,
     page_reference,
     row_reference,
 )
@@ -33,13 +36,17 @@ CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel, at mos
 PASSAGE_CHARS = 1200  # text shown around an excerpt from a text or markdown document, at most
 NO_SOURCES_YET = "<p class='low'>Cited passages appear here.</p>"
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_MARKER = re.compile(r"\\\[(\d+)\\\]")
+# Characters markdown could read as syntax, a link or a formula. Each becomes a numeric character
+# reference, not a backslash escape: the chat's renderer turns a web address into a link before it
+# reads backslashes, which then showed in the link's text ("https://www\\.isa\\.org…").
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~>:@$]")
+_MARKER = re.compile(r"&#91;(\d+)&#93;")
 
 
 def as_text(text: str) -> str:
-    """Markdown that renders exactly `text`: HTML escaped, markdown syntax backslashed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Markdown that renders exactly `text`: HTML escaped, and every character markdown could read as
+    syntax or a link written as a character reference."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", html.escape(text, quote=False))
 
 
 UNSUPPORTED_TITLE = "No passage given to the model supports this sentence: it is not cited."
@@ -95,6 +102,7 @@ def _card(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str:
     head = (
         f"<div class='source-head'><span class='source-key'>[{c.key}]</span>"
         f"<b>{html.escape(c.document)}</b> · {page_reference(c.page_label, c.page_start, c.page_end)}{section}"
+        f"{' · ' + KIND_NAMES[c.kind] if c.kind in KIND_NAMES else ''}"
         f" <span class='source-meta'>· relevance {c.score:.2f}</span></div>"
     )
     text = cited_page_text(c, pages)
@@ -107,7 +115,22 @@ def _card(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str:
         body = before + to_html(text, begin, end, (c.char_start, c.char_end), is_markdown(c.document)) + after
     row = row_reference(c)
     row_html = f"<div class='source-row'>{html.escape(row)}</div>" if row else ""
-    return f"<div class='source' id='source-{c.key}'>{head}{row_html}<div class='source-text'>{body}</div></div>"
+    return (
+        f"<div class='source' id='source-{c.key}'>{head}{row_html}<div class='source-text'>{body}</div>"
+        f"{_notes_html(c)}</div>"
+    )
+
+
+def _notes_html(citation: Citation) -> str:
+    """The notes the excerpt's markers point to, as the report prints them: its own sources."""
+    if not citation.notes:
+        return ""
+    items = "".join(
+        f"<li><span class='note-where'>{html.escape(note_reference(note))}</span> "
+        f"<span class='note-text'>{html.escape(note.text)}</span></li>"
+        for note in citation.notes
+    )
+    return f"<div class='source-notes'><b>{html.escape(SOURCE_NOTE.capitalize())}</b><ul>{items}</ul></div>"
 
 
 def cited_page_text(citation: Citation, pages: Mapping[str, Sequence[Page]]) -> str | None:
