@@ -19,7 +19,7 @@ from .notes import notes_for
 from .questions import asks_for_apparatus
 from .sentences import sentence_spans
 from .tables import row_at
-from .types import BODY, Answer, AnswerSentence, Citation, Hit, Page
+from .types import BODY, CAPTION, Answer, AnswerSentence, Citation, Hit, Page
 
 # Returned without quoting anything as an answer: the closest passages follow as citations.
 NOT_COVERED = "The documents do not appear to cover this question. The closest passages are listed below."
@@ -38,6 +38,11 @@ CHUNK_WEIGHT = 0.3  # how much the surrounding passage's relevance counts for on
 # for 0.766 (0.753).
 RANK_WEIGHT = 0.2
 CLOSEST_PASSAGES = 3  # citations shown when the documents do not cover the question
+# Added to the score of a figure's or table's "Source:" line when the question asks for a source: its
+# title shares the question's words ("the map of the Clarion-Clipperton Zone"), its Source line answers.
+SOURCE_LINE_WEIGHT = 0.1
+_ASKS_SOURCE = re.compile(r"\bsources?\b|\bwhere\s+(?:does|do|did)\b.*\bcome\s+from\b", re.IGNORECASE)
+_SOURCE_LINE = re.compile(r"^(?:Data\s+)?Sources?\s*:", re.IGNORECASE)
 # A sentence joins the answer only when it scores nearly as well as the best one: a weak second
 # sentence dilutes an answer more than a missing one does.
 SENTENCE_MARGIN = 0.1
@@ -135,7 +140,8 @@ def sentence_candidates(
                 key in seen
                 or (kinds is not None and page.kind_at(start) not in kinds)
                 or is_heading(page, start, end)
-                or is_title(page, start, end)
+                # a caption's title is the answer to "What does Figure 3 show?", when captions are asked for
+                or (is_title(page, start, end) and (kinds is not None or page.kind_at(start) != CAPTION))
                 or not keep(page.text[start:end])
             ):
                 continue
@@ -190,6 +196,7 @@ def _score(question: str, candidates: list[Candidate], query_vector: np.ndarray,
     if not candidates:
         return []
     similarity = np.stack([c.vector for c in candidates]) @ query_vector
+    asks_source = bool(_ASKS_SOURCE.search(question))
     asked, *held = terms([question] + [c.text for c in candidates])
     asked -= _question_terms()
     documents = list(dict.fromkeys(c.hit.chunk.document for c in sorted(candidates, key=lambda c: c.hit.rank)))
@@ -204,7 +211,8 @@ def _score(question: str, candidates: list[Candidate], query_vector: np.ndarray,
             similarity=float(s),
             score=(1 - CHUNK_WEIGHT) * float(s)
             + CHUNK_WEIGHT * c.hit.similarity
-            + RANK_WEIGHT / document_rank[c.hit.chunk.document],
+            + RANK_WEIGHT / document_rank[c.hit.chunk.document]
+            + (SOURCE_LINE_WEIGHT if asks_source and _SOURCE_LINE.match(c.text) else 0.0),
             relevant=s >= min_score or (len(asked) >= 2 and len(asked & words) >= TERM_COVERAGE * len(asked)),
         )
         for c, s, words in zip(candidates, similarity, held, strict=True)

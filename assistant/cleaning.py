@@ -145,10 +145,12 @@ def clean_lines(
     """dehyphenate, then join_wrapped, never gluing a line whose `breaks` is set to the one before it
     (a footnote after body text, a new note), and judging how long a line of each of `kinds` runs by
     the lines of that kind (footnotes set small hold more characters a line than the body). A line
-    that `follows` the one before (a PDF sets it right below, at the same margin, in the same size:
-    the next line of a paragraph or of a table's cell) is taken as wrapped when that one does not end
-    a sentence, whatever its first letter. Returns the page's text and, for each of its lines, the
-    index in `lines` of the first line it holds (-1 for a blank line)."""
+    that `follows` the one before (a PDF sets it right below, at the same margin, in the same size)
+    goes on with a full line ending in a colon or a semicolon ("… Deep Sea Mining:" + "A Report to
+    Congress"), and with one word and a comma ("Antimony," + "bismuth, copper, …"). It is no sign of
+    a wrapped line by itself: a 10-Q's table rows and labels follow each other so too. Returns the
+    page's text and, for each of its lines, the index in `lines` of the first line it holds (-1 for a
+    blank line)."""
     glued, origins, glued_breaks = _dehyphenate(lines, words, breaks)
     glued_kinds = [kinds[i] for i in origins] if kinds is not None else None
     glued_follows = [follows[i] for i in origins] if follows is not None else None
@@ -206,17 +208,20 @@ def _join_wrapped(
         wrapped = (
             previous
             and not breaks[i]
-            and (not _ENDS_SENTENCE.search(previous) or _goes_on_after_semicolon(previous, line))
+            and (
+                not _ENDS_SENTENCE.search(previous)
+                or _goes_on_after_clause(previous, line, follows[i] and last_length >= 0.75 * long_line)
+                or _BEFORE_A_NUMBER.search(previous[-8:])  # "… see p." + "7." is one sentence
+            )
             and not previous.startswith("#")  # a markdown heading is a line of its own
             # a row ends in figures, never in a comma: "… On April 24, 2025," goes on below
             and (previous.endswith(",") or not _TABLE_ROW.search(previous[-TABLE_ROW_TAIL:]))
             and not is_caption(previous)  # "CONSOLIDATED BALANCE SHEETS" heads what follows
             # one word on a line is a heading ("iPhone"), not a wrapped sentence, unless a list goes on below it
             and (" " in previous or (follows[i] and previous.endswith(",")))
-            and not _STARTS_ITEM.match(line)
+            and (not _STARTS_ITEM.match(line) or _BEFORE_A_NUMBER.search(previous[-8:]))
             and (
                 line[:1].islower()
-                or follows[i]
                 or (long_line >= 40 and last_length >= 0.75 * long_line and not _ENDS_NUMBER.search(previous))
             )
         )
@@ -237,10 +242,18 @@ def _long_line(lines: Sequence[str]) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
 
 
-def _goes_on_after_semicolon(previous: str, line: str) -> bool:
-    """A clause that ends its line in a semicolon and goes on in lower case on the next one ("…
-    polymetallic sulfides;" + "and one contract for …") is one sentence wrapped, not a list."""
-    return previous.endswith(";") and line[:1].islower() and not _TABLE_ROW.search(line[-TABLE_ROW_TAIL:])
+_BEFORE_A_NUMBER = re.compile(r"\b(?:p|pp|no|nos|vol|vols|ch|sec|art|fig|figs|para)\.$|§$", re.IGNORECASE)
+
+
+def _goes_on_after_clause(previous: str, line: str, ran_out_of_width: bool) -> bool:
+    """A clause that ends its line in a semicolon or a colon and goes on in the next one is one
+    sentence wrapped, not a list or a table's label: the next line starts in lower case ("…
+    polymetallic sulfides;" + "and one contract for …"), or the PDF sets it as the next line of a
+    line that filled the width ("… Deep Sea Mining:" + "A Report to Congress, 1995"). Never before a
+    table row."""
+    if not previous.endswith((";", ":")) or _TABLE_ROW.search(line[-TABLE_ROW_TAIL:]):
+        return False
+    return (previous.endswith(";") and line[:1].islower()) or ran_out_of_width
 
 
 def normalized_offset(raw_line: str, offset: int) -> int:

@@ -37,7 +37,7 @@ from .layout import LineStyle
 from .tables import is_row
 from .types import BODY, CAPTION, LABEL, NOTE, REFERENCE
 
-RUNNING = "running"  # a line's kind when it is a running head or foot: it is not kept at all
+RUNNING = "running"  # a line's kind when it is a running head or foot: it is not kept in the text
 
 BAND = 0.08  # the share of a page's height at its top and bottom where running heads are printed
 RUNNING_PAGES = 3  # a line set in that band on this many pages is a running head
@@ -146,6 +146,11 @@ def _running(pages: Sequence[PageLines], result: Classified) -> None:
                 continue
             key = _band_key(text)
             if key not in running:
+                # The last page's foot often adds to the running one ("Congressional Research Service
+                # R46991 · VERSION 32 · UPDATED 63"): in the band, a line that opens with a running
+                # head of two words or more is one.
+                if line in band and any(key.startswith(f"{head} ") for head in running if " " in head):
+                    _set(result, number, line, LineKind(RUNNING), "running_band")
                 continue
             if line in band:
                 _set(result, number, line, LineKind(RUNNING), "running_band")
@@ -154,15 +159,28 @@ def _running(pages: Sequence[PageLines], result: Classified) -> None:
 
 
 def _band_lines(page: PageLines) -> list[int]:
+    """The lines set in the page's top or bottom band, smaller than its text. A line there in the
+    text's own size heads what the page holds: NVIDIA's "CONDENSED CONSOLIDATED …" statements open
+    with "NVIDIA CORPORATION AND SUBSIDIARIES" on every page, the only place in their passages that
+    names the company (taken out, an evidence page of each analyst half's questions fell out of the
+    top 5)."""
     if page.height <= 0:
         return []
     edge = BAND * page.height
+    inside: Counter[float] = Counter()
     found = []
     for line, text in enumerate(page.lines):
         style = _style(page, line)
-        if text and style is not None and (style.y < edge or style.y > page.height - edge):
+        if not text or style is None:
+            continue
+        if style.y < edge or style.y > page.height - edge:
             found.append(line)
-    return found
+        else:
+            inside[round(style.size, 1)] += len(text)
+    if not inside:
+        return found
+    body = max(inside, key=lambda size: (inside[size], size))
+    return [line for line in found if page.styles[line].size < body - SIZE_POINTS]  # type: ignore[index]
 
 
 def _band_key(line: str) -> str:

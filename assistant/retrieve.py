@@ -29,9 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError
-from .questions import asks_for_apparatus, for_search
+from .questions import for_search
 from .store import StoredIndex
-from .types import BODY, Hit
+from .types import CAPTION, Hit
 
 DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
 DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
@@ -40,11 +40,10 @@ DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the 
 # no row signal (0), one page question more, the others unchanged.
 ROW_WEIGHT = 0.9
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
-# A passage of notes, captions or labels counts at this share of its score unless the question asks
-# for a source, a figure or a note: answers quote body text (answer.py), so a footnote that shares the
-# question's words ("Minerals: Polymetallic Nodules," …) must not take the place of the passage that
-# answers it. Chosen on the CRS questions' train half (bench/regions.py).
-APPARATUS_WEIGHT = 0.8
+# Added to the score of a caption's passage when the question names its figure or table ("What does
+# Figure 3 show?"): the reader means that caption, whose words need not be the question's.
+NAMED_CAPTION_WEIGHT = 0.5
+_NAMED = re.compile(r"\b(figure|fig\.|table|map|chart|exhibit|box)\s+([a-z]?\d+(?:[.-]\d+)*[a-z]?)\b", re.IGNORECASE)
 # "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
 # reports them beside it.
 MODES = ("hybrid", "dense", "lexical")
@@ -86,12 +85,7 @@ def search(
     """The top_k passages for the question, best first."""
     found = signals(stored, question, query_vector, max(candidates, top_k), mode)
     scores = fused_scores(stored, found)
-    if not asks_for_apparatus(question):
-        lowered = 1 - APPARATUS_WEIGHT
-        scores = {
-            row: score if stored.chunks[row].kind == BODY else score - lowered * abs(score)
-            for row, score in scores.items()
-        }
+    scores = _named_captions(stored, question, scores)
     rows = ranked_rows(stored, scores, top_k, include_toc)
     similarities = stored.similarity(query_vector, rows)
     return [
@@ -173,6 +167,22 @@ def ranked_rows(stored: StoredIndex, scores: dict[int, float], top_k: int, inclu
     if not include_toc:
         rows = [r for r in rows if not stored.chunks[r].is_toc]
     return _distinct(stored, rows, top_k)
+
+
+def _named_captions(stored: StoredIndex, question: str, scores: dict[int, float]) -> dict[int, float]:
+    """The scores with each caption passage of a figure or table the question names raised."""
+    named = [
+        re.compile(rf"(?:^|\n){re.escape(kind)}\s+{re.escape(number)}[.:]", re.IGNORECASE)
+        for kind, number in _NAMED.findall(question)
+    ]
+    if not named:
+        return scores
+    return {
+        row: score + NAMED_CAPTION_WEIGHT
+        if stored.chunks[row].kind == CAPTION and any(p.search(stored.chunks[row].text) for p in named)
+        else score
+        for row, score in scores.items()
+    }
 
 
 def fuse(

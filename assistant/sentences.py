@@ -7,6 +7,7 @@ opening quote, and a footnote marker set right after the full stop ends the sent
 ("multiple times.126 From the 115th …": the sentence is "… multiple times.126"). It does not end
 after
 - a title or a reference abbreviation: "Dr.", "No.", "p.", "pp.", "Fig.", "et al.", "e.g.";
+- a figure's or table's number: "Figure 3. Clarion-Clipperton Zone (CCZ)";
 - an initial or a dotted abbreviation — "J.", "U.S.", "E.O.", "(E.O.)", "H.R." — unless the next
   word is one that opens sentences ("The", "In", "However" …): "… issued in the U.S. The order …"
   ends there, "the U.S. Senate" and "Executive Order (E.O.) 14285" do not; so do "etc.", "Inc.",
@@ -44,6 +45,10 @@ SENTENCE_OPENERS = frozenset(
     we i you his her their our my we no not nor what which who why how where""".split()
 )
 _DOTTED = re.compile(r"^(?:[a-z]\.)+[a-z]$")  # "u.s", "e.o", "h.r", "u.s.c": initials run together
+# "Figure 3. Clarion-Clipperton Zone (CCZ)": a caption's number is followed by its title, not a new sentence.
+_NUMBERED_THING = re.compile(
+    r"(?:^|\s)(?:Figure|Fig\.|Table|Map|Chart|Graph|Box|Exhibit|Appendix)\s+[A-Z]?[\d.-]*\d[A-Za-z]?\.$"
+)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -77,7 +82,13 @@ def _next_word(text: str, start: int, end: int) -> str:
 
 
 def _runs_on(before: str, following: str) -> bool:
-    """The full stop that ends `before` belongs to an abbreviation, and the sentence goes on."""
+    """The full stop that ends `before` belongs to an abbreviation, or numbers a figure, and the
+    sentence goes on."""
+    tail = before[-40:]
+    numbered = _NUMBERED_THING.search(tail)
+    if numbered:  # a caption's own number runs on; "… shown in Figure 2.1. The next …" ends
+        opens_the_piece = not before[: len(before) - len(tail) + numbered.start()].strip()
+        return opens_the_piece or following.lower() not in SENTENCE_OPENERS
     match = _WORD_BEFORE.search(before[:-1])
     if not match:
         return False
