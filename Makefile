@@ -19,7 +19,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: chat chat-local test setup lint bench quality
+.PHONY: chat chat-local test setup lint bench quality regions
 
 chat: $(STAMP)
 	$(BIN)/assistant serve
@@ -82,3 +82,8 @@ $(COMPARE_STAMP): pyproject.toml
 # with dense alone and BM25 alone beside the fusion (README table).
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py
+
+# Reading reports (README "Reading a report"): each signal's count on the CRS and Docugami PDFs, running
+# heads left in passages (checked with pdfium), and the CRS questions' citations, body text or not.
+regions: $(STAMP)
+	$(BIN)/python bench/regions.py

@@ -51,6 +51,7 @@ _ENDS_NUMBER = re.compile(r"(?:\d|\d\)|[\d)]\s?%|\s[—–])$")
 TABLE_ROW_TAIL = 80  # characters at the end of a line that are looked at: lines may be megabytes
 _TABLE_ROW = re.compile(r"(?:\s(?:\$\s?)?\(?\d[\d,.]*\)?\s?%?|\s[—–]){2,}$")
 _HYPHEN_END = re.compile(r"([^\W\d_]+)-$")
+_NUMBER_HYPHEN_END = re.compile(r"(?:^|\s)(?:[A-Z][\w.]*\s)?\d{1,4}-$")
 _WORD_START = re.compile(r"^([^\W\d_]+)")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # A web address the layout broke at a slash or a hyphen ("https://isa.org.jm/exploration-contracts/" +
@@ -141,20 +142,23 @@ def clean_lines(
     breaks: Sequence[bool],
     kinds: Sequence[str] | None = None,
     follows: Sequence[bool] | None = None,
+    wraps: Sequence[bool] | None = None,
 ) -> tuple[str, list[int]]:
     """dehyphenate, then join_wrapped, never gluing a line whose `breaks` is set to the one before it
     (a footnote after body text, a new note), and judging how long a line of each of `kinds` runs by
     the lines of that kind (footnotes set small hold more characters a line than the body). A line
     that `follows` the one before (a PDF sets it right below, at the same margin, in the same size)
-    goes on with a full line ending in a colon or a semicolon ("… Deep Sea Mining:" + "A Report to
-    Congress"), and with one word and a comma ("Antimony," + "bismuth, copper, …"). It is no sign of
-    a wrapped line by itself: a 10-Q's table rows and labels follow each other so too. Returns the
-    page's text and, for each of its lines, the index in `lines` of the first line it holds (-1 for a
-    blank line)."""
+    goes on with one word and a comma ("Antimony," + "bismuth, copper, …"); that is no sign of a
+    wrapped line by itself, as a 10-Q's table rows and labels follow each other so too. A line that
+    `wraps` (it follows a line that fills its column) is the next line of a paragraph, whatever its
+    first letter and even after a colon or a semicolon ("… Deep Sea Mining:" + "A Report to
+    Congress"). Returns the page's text and, for each of its lines, the index in `lines` of the first
+    line it holds (-1 for a blank line)."""
     glued, origins, glued_breaks = _dehyphenate(lines, words, breaks)
     glued_kinds = [kinds[i] for i in origins] if kinds is not None else None
     glued_follows = [follows[i] for i in origins] if follows is not None else None
-    joined, where = _join_wrapped(glued, glued_breaks, glued_kinds, glued_follows)
+    glued_wraps = [wraps[i] for i in origins] if wraps is not None else None
+    joined, where = _join_wrapped(glued, glued_breaks, glued_kinds, glued_follows, glued_wraps)
     return "\n".join(joined), [origins[i] if i >= 0 else -1 for i in where]
 
 
@@ -167,6 +171,9 @@ def _dehyphenate(
     for i, line in enumerate(lines):
         if out and not breaks[i] and _URL_END.match(out[-1][out[-1].rfind(" ") + 1 :]) and _URL_GOES_ON.match(line):
             out[-1] += line
+            continue
+        if out and not breaks[i] and _NUMBER_HYPHEN_END.search(out[-1]) and line[:1].isdigit():
+            out[-1] += line  # "P.L. 66-" + "261) restricts …": a law's number, broken at its hyphen
             continue
         end = _HYPHEN_END.search(out[-1]) if out and not breaks[i] else None
         start = _WORD_START.match(line)
@@ -187,10 +194,12 @@ def _join_wrapped(
     breaks: Sequence[bool],
     kinds: Sequence[str] | None = None,
     follows: Sequence[bool] | None = None,
+    wraps: Sequence[bool] | None = None,
 ) -> tuple[list[str], list[int]]:
     """The lines of join_wrapped's text, and for each the index in `lines` of its first (-1: blank)."""
     kinds = kinds if kinds is not None else [""] * len(lines)
     follows = follows if follows is not None else [False] * len(lines)
+    wraps = wraps if wraps is not None else [False] * len(lines)
     long_lines = {
         kind: _long_line([line for line, k in zip(lines, kinds, strict=True) if k == kind]) for kind in set(kinds)
     }
@@ -205,23 +214,25 @@ def _join_wrapped(
             continue
         previous = out[-1] if out else ""
         long_line = long_lines[kinds[i]]
+        # A line that goes on, whatever ends the one before: a clause after a semicolon or a full line's
+        # colon, or the number after "see p." (a page reference, not the end of a sentence, nor a list).
+        page_number = bool(previous) and bool(_BEFORE_A_NUMBER.search(previous[-8:]) and line[:1].isdigit())
+        goes_on = page_number or (bool(previous) and _goes_on_after_clause(previous, line, wraps[i]))
         wrapped = (
             previous
             and not breaks[i]
-            and (
-                not _ENDS_SENTENCE.search(previous)
-                or _goes_on_after_clause(previous, line, follows[i] and last_length >= 0.75 * long_line)
-                or _BEFORE_A_NUMBER.search(previous[-8:])  # "… see p." + "7." is one sentence
-            )
+            and (not _ENDS_SENTENCE.search(previous) or goes_on)
             and not previous.startswith("#")  # a markdown heading is a line of its own
             # a row ends in figures, never in a comma: "… On April 24, 2025," goes on below
             and (previous.endswith(",") or not _TABLE_ROW.search(previous[-TABLE_ROW_TAIL:]))
             and not is_caption(previous)  # "CONSOLIDATED BALANCE SHEETS" heads what follows
             # one word on a line is a heading ("iPhone"), not a wrapped sentence, unless a list goes on below it
             and (" " in previous or (follows[i] and previous.endswith(",")))
-            and (not _STARTS_ITEM.match(line) or _BEFORE_A_NUMBER.search(previous[-8:]))
+            and (not _STARTS_ITEM.match(line) or page_number)
             and (
-                line[:1].islower()
+                goes_on
+                or wraps[i]
+                or line[:1].islower()
                 or (long_line >= 40 and last_length >= 0.75 * long_line and not _ENDS_NUMBER.search(previous))
             )
         )

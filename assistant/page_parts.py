@@ -10,6 +10,7 @@ the text stays what the page prints, and an excerpt holding a marker names the n
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ MARKER_CONTEXT = 12  # characters before a marker that find it again in the clea
 # A paragraph's (or a table cell's) next line sits at most this many font sizes below: CRS body text
 # at 1.15, Apple's 10-Q at 1.25; a heading stands 1.4 and more above the paragraph it heads.
 WRAP_LEADING = 1.3
+COLUMN_LINES = 5  # lines set at one margin on a page that show how wide its column is
+FILLED = 0.75  # a line this share of its column's width ran out of room: the next goes on with it
 _MD_MARKER = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
@@ -64,8 +67,14 @@ def clean_pages(pages: Sequence[SourcePage], markdown: bool = False) -> tuple[li
         kept_lines = [split[i] for i in keep]
         kept_kinds = [kinds[i] for i in keep]
         kept_styles = [style[i] for i in keep] if style else None
+        follows = _follows(kept_lines, kept_styles)
         text, origins = cleaning.clean_lines(
-            kept_lines, words, _breaks(kept_kinds), [k.kind for k in kept_kinds], _follows(kept_lines, kept_styles)
+            kept_lines,
+            words,
+            _breaks(kept_kinds),
+            [k.kind for k in kept_kinds],
+            follows,
+            _wraps(kept_lines, kept_styles, follows),
         )
         page_regions = _regions(text, origins, kept_kinds)
         markers = _pdf_markers(text, origins, kept_lines, kept_styles, kept_kinds)
@@ -119,6 +128,31 @@ def _follows(lines: Sequence[str], styles: Sequence[LineStyle] | None) -> list[b
             and 0 < above.y - style.y <= WRAP_LEADING * above.size
         )
     return follows
+
+
+def _wraps(
+    lines: Sequence[str], styles: Sequence[LineStyle] | None, follows: Sequence[bool] | None
+) -> list[bool] | None:
+    """For each line, whether it is the next line of a paragraph: it follows the line before, and that
+    line fills its column (as long as most lines set at its margin on the page). The page's longest
+    lines are no measure of a column's width in a two-column report, nor for a footnote's lines."""
+    if styles is None or follows is None:
+        return None
+    lengths: dict[int, list[int]] = {}
+    for line, style in zip(lines, styles, strict=True):
+        if line and style.size > 0 and not math.isnan(style.x):
+            lengths.setdefault(round(style.x / regions.MARGIN_POINTS), []).append(len(line))
+    wide = {}
+    for column, found in lengths.items():
+        if len(found) >= COLUMN_LINES:
+            found.sort()
+            wide[column] = found[int(0.9 * (len(found) - 1))]
+    wraps = [False] * len(lines)
+    for i in range(1, len(lines)):
+        if follows[i]:  # both lines have text, so a place
+            column = round(styles[i - 1].x / regions.MARGIN_POINTS)
+            wraps[i] = column in wide and len(lines[i - 1]) >= FILLED * wide[column]
+    return wraps
 
 
 def _regions(text: str, origins: Sequence[int], kinds: Sequence[LineKind]) -> tuple[Region, ...]:

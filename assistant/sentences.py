@@ -84,6 +84,8 @@ def _next_word(text: str, start: int, end: int) -> str:
 def _runs_on(before: str, following: str) -> bool:
     """The full stop that ends `before` belongs to an abbreviation, or numbers a figure, and the
     sentence goes on."""
+    if len(before.strip()) == 2 and before.strip()[0].isalpha():
+        return True  # "h. The total …": a lettered note's or item's label, not a sentence of its own
     tail = before[-40:]
     numbered = _NUMBERED_THING.search(tail)
     if numbered:  # a caption's own number runs on; "… shown in Figure 2.1. The next …" ends

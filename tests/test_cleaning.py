@@ -125,3 +125,93 @@ def test_a_caption_keeps_its_own_line() -> None:
         "Net sales $ 60,584 $ 63,355",
     ]
     assert cleaning.join_wrapped(lines).split("\n")[0] == lines[0]
+
+
+def test_a_footnote_marker_after_a_full_stop_ends_the_sentence_with_it() -> None:
+    text = (
+        "The U.S. Senate has considered ratifying UNCLOS multiple times.126 From the 115th through 119th "
+        "Congresses, some Members acted. It was, they said, “settled.”12 Then (TOML).107 The end. Version 3.2 "
+        "The figure stands."
+    )
+    assert _sentences(text) == [
+        "The U.S. Senate has considered ratifying UNCLOS multiple times.126",
+        "From the 115th through 119th Congresses, some Members acted.",
+        "It was, they said, “settled.”12",
+        "Then (TOML).107",
+        "The end.",
+        "Version 3.2 The figure stands.",  # a decimal, not a marker
+    ]
+
+
+def test_abbreviations_end_a_sentence_only_before_a_word_that_opens_one() -> None:
+    text = (
+        "The Trump Administration issued Executive Order (E.O.) 14285, which the U.S. Senate noted. "
+        "It was made in the U.S. The order followed. Apple Inc. The company grew. See pp. 31-32 and No. 5. "
+        "Smith et al. (2020) agreed. He said “No.” She left. Figure 3. Clarion-Clipperton Zone (CCZ)"
+    )
+    assert _sentences(text) == [
+        "The Trump Administration issued Executive Order (E.O.) 14285, which the U.S. Senate noted.",
+        "It was made in the U.S.",
+        "The order followed.",
+        "Apple Inc.",
+        "The company grew.",
+        "See pp. 31-32 and No. 5.",
+        "Smith et al. (2020) agreed.",
+        "He said “No.”",
+        "She left.",
+        "Figure 3. Clarion-Clipperton Zone (CCZ)",
+    ]
+    assert _sentences("h. The total Fossil Energy account is listed. It grew.") == [
+        "The total Fossil Energy account is listed.",  # a table note's letter, as a list bullet, is not quoted
+        "It grew.",
+    ]
+
+
+def test_lines_a_layout_broke_are_glued_as_the_report_prints_them() -> None:
+    lines = [
+        "Also see ISA, “Minerals,” https://isa.org.jm/exploration-contracts/",  # an address broken at a slash
+        "polymetallic-nodules/ (hereinafter ISA).",
+        "China holds three contracts for polymetallic nodules; one contract for polymetallic sulfides;",
+        "and one contract for crusts.",
+        "From the 115th Congress on, some Members acted. On April 24, 2025,",  # a date, not a table row
+        "the President issued an order, see p.",
+        "17 of the order, under P.L. 66-",
+        "261) and more.",
+    ]
+    text, _ = cleaning.clean_lines(lines, Counter(), [False] * len(lines))
+    assert text.split("\n") == [
+        "Also see ISA, “Minerals,” https://isa.org.jm/exploration-contracts/polymetallic-nodules/ (hereinafter ISA).",
+        "China holds three contracts for polymetallic nodules; one contract for polymetallic sulfides; "
+        "and one contract for crusts.",
+        "From the 115th Congress on, some Members acted. On April 24, 2025, the President issued an order, see "
+        "p. 17 of the order, under P.L. 66-261) and more.",
+    ]
+
+
+def test_a_line_of_another_kind_is_never_glued_and_a_full_line_ending_in_a_colon_goes_on() -> None:
+    """clean_lines: a footnote after body text stays apart even when it starts in lower case; a line the
+    PDF sets right below a line that fills its column goes on with it, after a colon too (a Source
+    line's next line); a table's label, which follows its row but fills nothing, is not run into it."""
+    lines = [
+        "Source: Map created by CRS using International Seabed Authority data and Deep Sea Mining:",
+        "A Report to Congress, 1995, p. 6.",
+        "the note's text starts in lower case here.",
+        "Operating expenses:",
+        "Research and development 7,709 6,306",
+    ]
+    text, origins = cleaning.clean_lines(
+        lines,
+        Counter(),
+        breaks=[False, False, True, False, False],
+        kinds=["caption", "caption", "note", "body", "body"],
+        follows=[False, True, False, False, True],
+        wraps=[False, True, False, False, False],
+    )
+    assert text.split("\n") == [
+        "Source: Map created by CRS using International Seabed Authority data and Deep Sea Mining: A Report to "
+        "Congress, 1995, p. 6.",
+        "the note's text starts in lower case here.",
+        "Operating expenses:",
+        "Research and development 7,709 6,306",
+    ]
+    assert origins == [0, 2, 3, 4]

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, build, ingest, lexical, store
-from assistant.chunking import TEXT_VERSION
+from assistant import Assistant, build, config, ingest, lexical, store
+from assistant.build import describe
+from assistant.chunking import TEXT_CHANGES, TEXT_VERSION
 from assistant.errors import DocumentError, IndexMismatchError
 
 from . import pdfs
@@ -104,6 +105,25 @@ def test_settings_change_or_rebuild_flag_rebuilds_everything(
         f"{{'chunk_tokens': 120, 'overlap_tokens': 40, 'text': {TEXT_VERSION}}})"
     )
     assert dict(other.embedded) == {"a.md": 1}
+
+
+def test_an_index_read_by_the_previous_text_version_is_read_again_once_and_the_report_says_why(
+    tmp_path: Path, make_assistant: Callable[..., Assistant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built before footnotes and running heads were told apart (text version 3) holds pages
+    without regions: the next build reads every document again, once, and says what changed."""
+    docs = _docs(tmp_path, {"a.md": A})
+    monkeypatch.setattr(config, "TEXT_VERSION", TEXT_VERSION - 1)
+    make_assistant(docs, tmp_path / "idx").index()
+    monkeypatch.setattr(config, "TEXT_VERSION", TEXT_VERSION)
+    report = make_assistant(docs, tmp_path / "idx").index()
+    assert report.full_rebuild_reason == (
+        f"{TEXT_CHANGES[TEXT_VERSION]} (text version {TEXT_VERSION - 1} -> {TEXT_VERSION}), so every document "
+        "is read again"
+    )
+    assert dict(report.embedded) == {"a.md": 1}
+    assert f"Full rebuild: {TEXT_CHANGES[TEXT_VERSION]}" in describe(report)
+    assert make_assistant(docs, tmp_path / "idx").index().up_to_date  # once
 
 
 def test_bad_file_is_skipped_and_not_reread_until_it_changes(
