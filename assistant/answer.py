@@ -174,7 +174,7 @@ def with_lead_in(page: Page, start: int, end: int) -> int:
     back on that one ("Their proportion among the killed …"), else at `start`."""
     if not _LEANS_BACK.match(page.text[start:end]):
         return start
-    before = [(s, e) for s, e in _spans(page.text) if e <= start]
+    before = [(s, e) for s, e in _spans(page.text, page.markers) if e <= start]
     if not before:
         return start
     previous_start, previous_end = before[-1]
@@ -184,8 +184,8 @@ def with_lead_in(page: Page, start: int, end: int) -> int:
 
 
 @lru_cache(maxsize=256)
-def _spans(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(sentence_spans(text))
+def _spans(text: str, markers: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text, markers=markers))
 
 
 def _quotable(sentence: str) -> bool:

@@ -163,7 +163,7 @@ def document_units(document: Document, count_tokens: TokenCounter, max_tokens: i
     spans = [
         (page.number, start, end, _opens_section(page, start, end), page.kind_at(start))
         for page in document.pages
-        for start, end in sentence_spans(page.text)
+        for start, end in sentence_spans(page.text, markers=page.markers)
     ]
     counts = count_tokens([document.page(p).text[s:e] for p, s, e, _, _ in spans])
     units: list[Unit] = []

@@ -17,6 +17,7 @@ after
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # The end of a sentence: its closing punctuation, quotes and brackets, and a footnote marker set right
 # after them (only after a letter's or a bracket's full stop: "3.2 The" is a number, not a marker).
@@ -26,14 +27,16 @@ _END = re.compile(
     r"(?=\s+[\"'“‘(\[]?[A-Z0-9•])"
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_OPENS = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9•]")  # what may follow the end of a sentence
 _WORD_AFTER = re.compile(r"\s+[\"'“‘(\[]?([\w’']+)")
 # List bullets and markdown heading marks are layout, not words: a sentence starts after them.
 _MARKER = re.compile(r"(?:#{1,6}|[-*+•▪◦●■]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
-# Never the end of a sentence: a title before a name, a reference before a number.
+# Never the end of a sentence: a title before a name, a reference before a number, a court's or a
+# party's abbreviation in a legal citation ("Def. Distributed v. Att'y Gen., 167 F.4th 65 (3d Cir. 2026)").
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt vs e.g i.e cf al fig figs no nos vol vols pp p ch sec art para approx
     est dept gen col lt maj capt sgt adm gov sen rep rev jan feb mar apr jun jul aug sep sept oct nov
-    dec ph.d m.a b.a a.m p.m""".split()
+    dec ph.d m.a b.a a.m p.m cir supp stat def""".split()
 )
 # The end of a sentence only when a word that opens sentences follows: "… Apple Inc. The company".
 ENDS_WHEN_FOLLOWED = frozenset("etc inc ltd co corp llc plc bros".split())
@@ -51,28 +54,44 @@ _NUMBERED_THING = re.compile(
 )
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans of the sentences in text[start:end], whitespace trimmed, in order."""
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, markers: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Spans of the sentences in text[start:end], whitespace trimmed, in order. `markers` are the page's
+    footnote markers (Page.markers): one right after a full stop ends the sentence even after a figure
+    ("as of March 2026.51 The largest …"), where a figure alone would be a decimal ("3.2 The")."""
     end = len(text) if end is None else end
+    ends = {stop for begin, stop in markers if begin > 0 and text[begin - 1] in '.!?"”’)' and stop < len(text)}
     spans: list[tuple[int, int]] = []
     line_start = start
     while line_start < end:
         newline = text.find("\n", line_start, end)
         line_end = end if newline < 0 else newline
-        _split_line(text, line_start, line_end, spans)
+        _split_line(text, line_start, line_end, spans, ends)
         line_start = line_end + 1
     return spans
 
 
-def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]], ends: set[int]) -> None:
     piece_start = start
-    for match in _END.finditer(text, start, end):
-        stop = text.find(".", match.start(), match.end())
-        quoted = any(mark in match.group() for mark in "\"”’'")  # “… said no.” ends there
-        if stop >= 0 and not quoted and _runs_on(text[piece_start : stop + 1], _next_word(text, match.end(), end)):
+    matches = sorted(
+        [(m.start(), m.end(), m.group()) for m in _END.finditer(text, start, end)]
+        + [(e - 1, e, text[e - 1]) for e in ends if start < e < end and _OPENS.match(text, e)],
+        key=lambda m: m[1],
+    )
+    for match_start, match_end, group in matches:
+        if match_end <= piece_start:
             continue
-        _add(text, piece_start, match.end(), spans)
-        piece_start = match.end()
+        if match_end in ends and group.isdigit():  # a known marker: the sentence ends with it
+            _add(text, piece_start, match_end, spans)
+            piece_start = match_end
+            continue
+        stop = text.find(".", match_start, match_end)
+        quoted = any(mark in group for mark in "\"”’'")  # “… said no.” ends there
+        if stop >= 0 and not quoted and _runs_on(text[piece_start : stop + 1], _next_word(text, match_end, end)):
+            continue
+        _add(text, piece_start, match_end, spans)
+        piece_start = match_end
     _add(text, piece_start, end, spans)
 
 
