@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import cleaning, regions
 from .layout import LineStyle
-from .regions import RUNNING, LineKind, PageLines
+from .line_kinds import MARGIN_POINTS, RUNNING, SIZE_POINTS, LineKind, PageLines
 from .types import BODY, NOTE, Region
 
 MARKER_CONTEXT = 12  # characters before a marker that find it again in the cleaned line
@@ -123,8 +123,8 @@ def _follows(lines: Sequence[str], styles: Sequence[LineStyle] | None) -> list[b
         if not lines[i] or not lines[i - 1] or above.size <= 0 or style.size <= 0:
             continue
         follows[i] = (
-            abs(style.size - above.size) <= regions.SIZE_POINTS
-            and abs(style.x - above.x) <= regions.MARGIN_POINTS
+            abs(style.size - above.size) <= SIZE_POINTS
+            and abs(style.x - above.x) <= MARGIN_POINTS
             and 0 < above.y - style.y <= WRAP_LEADING * above.size
         )
     return follows
@@ -141,7 +141,7 @@ def _wraps(
     lengths: dict[int, list[int]] = {}
     for line, style in zip(lines, styles, strict=True):
         if line and style.size > 0 and not math.isnan(style.x):
-            lengths.setdefault(round(style.x / regions.MARGIN_POINTS), []).append(len(line))
+            lengths.setdefault(round(style.x / MARGIN_POINTS), []).append(len(line))
     wide = {}
     for column, found in lengths.items():
         if len(found) >= COLUMN_LINES:
@@ -150,7 +150,7 @@ def _wraps(
     wraps = [False] * len(lines)
     for i in range(1, len(lines)):
         if follows[i]:  # both lines have text, so a place
-            column = round(styles[i - 1].x / regions.MARGIN_POINTS)
+            column = round(styles[i - 1].x / MARGIN_POINTS)
             wraps[i] = column in wide and len(lines[i - 1]) >= FILLED * wide[column]
     return wraps
 
