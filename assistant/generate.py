@@ -21,9 +21,10 @@ from .answer import NOT_COVERED, SentenceVectors, cite, sentence_candidates, wit
 from .endpoint import Writer
 from .errors import GenerationError
 from .prompts import Prompts
+from .questions import asks_for_apparatus
 from .support import Checked, Source, addresses_the_model, check, says_not_covered, split_written
 from .tables import row_at
-from .types import GENERATED, Answer, AnswerSentence, Citation, Hit, Page
+from .types import BODY, GENERATED, Answer, AnswerSentence, Citation, Hit, Page
 
 CHARS_PER_TOKEN = 3.0  # a cautious estimate for any model's tokenizer (English prose runs near 4)
 # Said when the quoted answer is given because no passage was close enough to write from.
@@ -90,7 +91,8 @@ def checked_answer(
     written = split_written(text, len(passages))
     vectors = embed([w.text for w in written]) if written else np.zeros((0, 1), dtype=np.float32)
     texts = [f"{hit.chunk.document}\n{hit.chunk.search_text}" for hit in passages]
-    checked = check(written, vectors, sources(passages, pages, sentence_vectors), texts)
+    asked = quoted.query or quoted.question  # what the quoted answer was made for, a follow-up with its topic
+    checked = check(written, vectors, sources(passages, pages, sentence_vectors, asked), texts)
     dropped = sum(c.dropped for c in written)
     # The model declined when it opens with the not-covered sentence (or an equivalent), whatever
     # hedging follows; and an answer none of whose sentences is supported is no answer either.
@@ -121,12 +123,16 @@ def checked_answer(
     )
 
 
-def sources(passages: Sequence[Hit], pages: Mapping[str, Sequence[Page]], vectors: SentenceVectors) -> list[Source]:
+def sources(
+    passages: Sequence[Hit], pages: Mapping[str, Sequence[Page]], vectors: SentenceVectors, question: str = ""
+) -> list[Source]:
     """The sentences a quoted answer could quote (answer.sentence_candidates: titles out, a sentence shared by
-    overlapping passages once), numbered by passage, except orders to a model."""
+    overlapping passages once, body text unless the question asks for a source), numbered by passage, except
+    orders to a model."""
     number = {id(hit): n for n, hit in enumerate(passages, start=1)}
+    kinds = None if asks_for_apparatus(question) else frozenset({BODY})
     found = []
-    for c in sentence_candidates(passages, pages, vectors, lambda text: not addresses_the_model(text)):
+    for c in sentence_candidates(passages, pages, vectors, lambda text: not addresses_the_model(text), kinds):
         row = row_at(c.page.text, c.start, c.end)
         headings = f"{row.columns} {row.group}" if row else ""
         found.append(Source(number[id(c.hit)], c.hit.chunk.document, c.page, c.start, c.end, c.vector, headings))
