@@ -8,15 +8,14 @@ either mode); the rates are per split, so settings chosen on train can be report
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..app import Assistant
-from ..errors import EvalDataError
 from ..types import Answer
 from . import metrics
+from .evalsets import csv_rows
 
 COLUMNS = ("question", "document", "answerable", "pages", "fact", "split", "absent")
 
@@ -66,13 +65,7 @@ class Rates:
 
 
 def read(path: Path) -> list[AbstentionQuestion]:
-    try:
-        with path.open(newline="", encoding="utf-8") as file:
-            rows = list(csv.DictReader(file))
-    except OSError as error:
-        raise EvalDataError(f"Cannot read {path} ({error.strerror}) — check the path") from None
-    if not rows or tuple(rows[0]) != COLUMNS:
-        raise EvalDataError(f"{path} must have the columns {', '.join(COLUMNS)}")
+    rows = csv_rows(path, COLUMNS)
     return [
         AbstentionQuestion(
             question=row["question"],

@@ -11,15 +11,14 @@ is measured beside it.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..app import Assistant
-from ..errors import EvalDataError
 from ..types import BODY, Answer
 from . import metrics
+from .evalsets import csv_rows
 
 COLUMNS = ("question", "document", "answerable", "pages", "fact", "split", "absent", "asks_source")
 
@@ -79,13 +78,7 @@ class CitationRates:
 
 
 def read(path: Path) -> list[CitationQuestion]:
-    try:
-        with path.open(newline="", encoding="utf-8") as file:
-            rows = list(csv.DictReader(file))
-    except OSError as error:
-        raise EvalDataError(f"Cannot read {path} ({error.strerror}) — check the path") from None
-    if not rows or tuple(rows[0]) != COLUMNS:
-        raise EvalDataError(f"{path} must have the columns {', '.join(COLUMNS)}")
+    rows = csv_rows(path, COLUMNS)
     return [
         CitationQuestion(
             question=row["question"],

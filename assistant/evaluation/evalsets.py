@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,18 @@ def _items(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return tuple(part.strip() for part in str(value).replace(";", ",").split(",") if part.strip())
+
+
+def csv_rows(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of a CSV file of our own question sets, whose header must be exactly `columns`."""
+    try:
+        with path.open(newline="", encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
+    except OSError as error:
+        raise EvalDataError(f"Cannot read {path} ({error.strerror}) — check the path") from None
+    if not rows or tuple(rows[0]) != tuple(columns):
+        raise EvalDataError(f"{path} must have the columns {', '.join(columns)}")
+    return rows
 
 
 def _csv(path: Path) -> list[dict[str, Any]]:
