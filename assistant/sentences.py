@@ -8,10 +8,13 @@ opening quote, and a footnote marker set right after the full stop ends the sent
 after
 - a title or a reference abbreviation: "Dr.", "No.", "p.", "pp.", "Fig.", "et al.", "e.g.";
 - a figure's or table's number: "Figure 3. Clarion-Clipperton Zone (CCZ)";
+- a question mark inside a quotation still open ("“Can Nations Agree How to Mine the Sea? This Is
+  the Year, She Says,” New York Times");
 - an initial or a dotted abbreviation — "J.", "U.S.", "E.O.", "(E.O.)", "H.R." — unless the next
   word is one that opens sentences ("The", "In", "However" …): "… issued in the U.S. The order …"
   ends there, "the U.S. Senate" and "Executive Order (E.O.) 14285" do not; so do "etc.", "Inc.",
-  "Ltd." and "Co.", which end sentences as often as they sit inside them.
+  "Ltd." and "Co.", which end sentences as often as they sit inside them, and the states' and the
+  legal abbreviations of citations ("(W.D. Tex. 2023)", "S.Res. 598", "Treaty Doc. 103-39").
 """
 
 from __future__ import annotations
@@ -39,7 +42,15 @@ ABBREVIATIONS = frozenset(
     dec ph.d m.a b.a a.m p.m cir supp stat def""".split()
 )
 # The end of a sentence only when a word that opens sentences follows: "… Apple Inc. The company".
-ENDS_WHEN_FOLLOWED = frozenset("etc inc ltd co corp llc plc bros".split())
+ENDS_WHEN_FOLLOWED = frozenset(
+    "etc inc ltd co corp llc plc bros ed eds exec doc docs leg reg sess cong dep't dept".split()
+)
+# The same, written with a capital only: the states and places of legal citations ("(W.D. Tex. 2023)",
+# "Or. Rev. Stat.", "(Am. Sam. July 24, 2024)"), which in lower case are words ("critically ill.").
+CAPITALISED_ENDS_WHEN_FOLLOWED = frozenset(
+    """am sam haw ala ariz ark cal calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
+    neb nev okla or ore pa tenn tex va vt wash wis wyo""".split()
+)
 SENTENCE_OPENERS = frozenset(
     """the this that these those there it its in on at by for from to of with as a an and but or so yet
     however although though while when whereas if since because after before during until unless under
@@ -47,7 +58,9 @@ SENTENCE_OPENERS = frozenset(
     finally further furthermore moreover also meanwhile thus therefore instead still then he she they
     we i you his her their our my we no not nor what which who why how where""".split()
 )
-_DOTTED = re.compile(r"^(?:[a-z]\.)+[a-z]$")  # "u.s", "e.o", "h.r", "u.s.c": initials run together
+# "u.s", "e.o", "h.r", "u.s.c": initials run together; "s.res", "h.con.res", "s.hrg": a bill's or a
+# hearing's designation
+_DOTTED = re.compile(r"^(?:[a-z]\.)+[a-z]$|^[a-z]{1,3}(?:\.[a-z]{1,4})+$")
 # "Figure 3. Clarion-Clipperton Zone (CCZ)": a caption's number is followed by its title, not a new sentence.
 _NUMBERED_THING = re.compile(
     r"(?:^|\s)(?:Figure|Fig\.|Table|Map|Chart|Graph|Box|Exhibit|Appendix)\s+[A-Z]?[\d.-]*\d[A-Za-z]?\.$"
@@ -87,6 +100,9 @@ def _split_line(text: str, start: int, end: int, spans: list[tuple[int, int]], e
             piece_start = match_end
             continue
         stop = text.find(".", match_start, match_end)
+        piece = text[piece_start:match_end]
+        if stop < 0 and piece.count("“") > piece.count("”"):
+            continue  # a question inside a quoted title: “Can Nations Agree How to Mine the Sea? This Is …”
         quoted = any(mark in group for mark in "\"”’'")  # “… said no.” ends there
         if stop >= 0 and not quoted and _runs_on(text[piece_start : stop + 1], _next_word(text, match_end, end)):
             continue
@@ -113,10 +129,12 @@ def _runs_on(before: str, following: str) -> bool:
     match = _WORD_BEFORE.search(before[:-1])
     if not match:
         return False
-    word = match.group(1).lower().strip(".")
+    written = match.group(1).strip(".")
+    word = written.lower()
     if word in ABBREVIATIONS:
         return True
-    if word in ENDS_WHEN_FOLLOWED or _DOTTED.match(word) or (len(word) == 1 and word.isalpha()):
+    capitalised = written[:1].isupper() and word in CAPITALISED_ENDS_WHEN_FOLLOWED
+    if word in ENDS_WHEN_FOLLOWED or capitalised or _DOTTED.match(word) or (len(word) == 1 and word.isalpha()):
         return following.lower() not in SENTENCE_OPENERS
     return False
 

@@ -195,25 +195,34 @@ def test_the_web_chat_shows_the_note_beside_its_sentence_and_addresses_as_printe
         browser.close()
 
 
-GOLD = ROOT / "tests" / "data" / "sentences_gold.jsonl"
+GOLDS = {
+    "sentences_gold.jsonl": False,  # the developer's, made by correcting the splitter's output
+    "sentences_gold_independent.jsonl": True,  # a second agent's, without the splitter; some rows UNSURE
+}
+_LABEL = re.compile(r"(?:[-*+•▪◦●■]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 
 
-def test_sentence_boundaries_on_a_hand_checked_sample(seabed_docs: Path) -> None:
-    """At most one wrong boundary in 200 sentences (tests/data/sentences_gold.md says how the 219 were
-    chosen and checked): each gold line is found in its page and split as the index splits it."""
+@pytest.mark.parametrize("name", sorted(GOLDS))
+def test_sentence_boundaries_on_hand_checked_samples(name: str) -> None:
+    """At most one wrong boundary in 200 sentences, on each gold set (tests/data/sentences_gold*.md say
+    how they were made): each gold line is found in its page and split as the index splits it. A list
+    item's label ("(b) ", "• ") is no part of a quoted sentence, so a gold sentence is matched without it;
+    lines their author marked UNSURE are left out."""
     from assistant.ingest import read_document
     from assistant.sentences import sentence_spans
 
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()]
     documents = {}
     wrong, total = [], 0
     for row in rows:
-        name = row["document"]
-        if name not in documents:
-            path = BUNDLED_SUMMARY if name == BUNDLED_SUMMARY.name else shared_data(CRS / name)
-            documents[name] = read_document(path, name)
-        page = documents[name].page(row["page"])
-        line = " ".join(row["sentences"])
+        if str(row.get("notes", "")).startswith("UNSURE"):
+            continue
+        document = row["document"]
+        if document not in documents:
+            path = BUNDLED_SUMMARY if document == BUNDLED_SUMMARY.name else shared_data(CRS / document)
+            documents[document] = read_document(path, document)
+        page = documents[document].page(row["page"])
+        line = row.get("bullet", "") + " ".join(row["sentences"])
         start = page.text.find(line)
         line_start = page.text.rfind("\n", 0, max(start, 0)) + 1
         # the line, or the line after its list marker ("• ", "3. "), which no sentence quotes
@@ -224,7 +233,8 @@ def test_sentence_boundaries_on_a_hand_checked_sample(seabed_docs: Path) -> None
         assert page.text[end : end + 1] in ("", "\n")
         found = [page.text[s:e] for s, e in sentence_spans(page.text, line_start, end, markers=page.markers)]
         total += len(row["sentences"])
-        missed = [s for s in row["sentences"] if s not in found]
-        wrong += [(name, row["page"], s) for s in missed]
+        wrong += [
+            (document, row["page"], s) for s in row["sentences"] if s not in found and _LABEL.sub("", s, 1) not in found
+        ]
     assert total >= 200
     assert len(wrong) <= total // 200, wrong
