@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigError
+from .metrics_glossary import expansion
 from .questions import for_search
 from .store import StoredIndex
 from .types import CAPTION, Hit
@@ -44,6 +45,9 @@ DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as t
 # Figure 3 show?"): the reader means that caption, whose words need not be the question's.
 NAMED_CAPTION_WEIGHT = 0.5
 _NAMED = re.compile(r"\b(figure|fig\.|table|map|chart|exhibit|box)\s+([a-z]?\d+(?:[.-]\d+)*[a-z]?)\b", re.IGNORECASE)
+# BM25 also searches the line items and statement of each analyst metric the question names
+# (metrics_glossary.py): "current ratio" -> "total current assets", "total current liabilities".
+EXPAND_METRICS = True
 # "hybrid" is the product; the others are one retriever alone, as `assistant eval --retrieval`
 # reports them beside it.
 MODES = ("hybrid", "dense", "lexical")
@@ -101,6 +105,8 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
     if mode not in MODES:
         raise ConfigError(f"Unknown retrieval {mode!r} — use one of: {', '.join(MODES)}")
     words = for_search(question)
+    if EXPAND_METRICS:
+        words = f"{words} {expansion(question)}".strip()
     dense = stored.search_vectors(query_vector, depth) if mode != "lexical" else []
     lexical = stored.search_lexical(words, depth) if mode != "dense" else []
     if mode == "hybrid":

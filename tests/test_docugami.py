@@ -98,6 +98,21 @@ def test_analyst_questions_find_their_evidence_pages_among_all_twelve_filings(do
 
 
 @pytest.mark.slow
+def test_a_metric_question_finds_the_statement_that_holds_its_inputs(docugami_assistant: Assistant) -> None:
+    """ "Current ratio" is a word the balance sheet never prints: the glossary adds the rows it is
+    computed from (metrics_glossary.py). Without it the exhibit list, signatures and certifications
+    of the filing rank above its balance sheet, 6th."""
+    document = "2023 Q1 AMZN.pdf"
+    pages = docugami_assistant.stored_index().pages[document]
+    (sheet,) = [
+        p.number for p in pages if "CONSOLIDATED BALANCE SHEETS" in p.text and "Total current liabilities" in p.text
+    ]
+    hits = docugami_assistant.search("Amazon's current ratio at the end of Q1 2023? Round to two decimals.", top_k=3)
+    found = [(h.chunk.document, h.chunk.page_start) for h in hits]
+    assert (document, sheet) in found, found
+
+
+@pytest.mark.slow
 def test_a_quarter_named_as_people_name_it_finds_that_quarters_filing(docugami_assistant: Assistant) -> None:
     answer = docugami_assistant.ask("What was Apple's total net sales in the third quarter of 2023?")
     assert answer.citations[0].document == "2023 Q3 AAPL.pdf"
