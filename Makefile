@@ -90,6 +90,6 @@ regions: $(STAMP)
 
 # FinanceBench's development questions (../shared/eval/financebench-dev, written by others): evidence page
 # hit@1/5/10/20 by question type and by the company split in tests/data/financebench_split.csv. The first
-# run indexes its 43 filings (about 40 minutes on 2 cores) into the eval cache.
+# run indexes its 43 filings (about 16 minutes on 2 cores) into the eval cache.
 financebench: $(STAMP)
 	$(BIN)/python bench/financebench.py

@@ -8,7 +8,7 @@ annotated by others): is the evidence page among the first passages retrieved?
 The folder holds `pdfs/` and `questions.jsonl` in FinanceBench's format (../shared/eval/financebench-dev/,
 PROVENANCE.md there): each question names its filing (`doc_name`) and its evidence pages, zero-based
 (`evidence_page_num`; the assistant's pages are one-based). The filings are indexed once into the eval
-cache folder (about 40 minutes for the 43 filings on two cores); later runs cost the questions only.
+cache folder (about 16 minutes for the 43 filings on two cores); later runs cost the questions only.
 
 Prints one JSON line per group — all questions, the train and test halves (companies, not questions,
 are split: tests/data/financebench_split.csv, committed before any result was seen), and each
