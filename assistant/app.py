@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import answer as extractive
 from . import docs_folder, prompts, retrieve, store
+from .asks import asks
 from .build import BuildProgress, BuildReport, build
 from .config import LOCAL_STORE, Settings
 from .conversation import standalone_query
@@ -159,7 +160,7 @@ class Assistant:
             self.settings.min_score if min_score is None else min_score,
             self.settings.answer_sentences,
         )
-        quoted = replace(quoted, question=question, query=query)
+        quoted = replace(quoted, question=question, query=query, asks=asks(question, stored.term_shares))
         if mode == EXTRACTIVE:
             yield quoted
             return

@@ -227,6 +227,16 @@ class Lexical:
         indptr, indices = scores["indptr"], scores["indices"]
         return Postings(self.retriever.vocab_dict, indptr, indices, frequencies, lengths, removed, in_removed)
 
+    def holding(self, words: Sequence[str]) -> tuple[list[int], int]:
+        """For each word, how many texts hold its most widely held BM25 term (0 for a word BM25 does not
+        index); and how many texts there are. From the postings' bounds: no text is read."""
+        indptr, vocabulary = self.retriever.scores["indptr"], self.retriever.vocab_dict
+        counts = []
+        for tokens in _tokenize(list(words), return_ids=False):
+            ids = [vocabulary.get(token, -1) for token in tokens]
+            counts.append(max([int(indptr[i + 1] - indptr[i]) for i in ids if 0 <= i < len(indptr) - 1], default=0))
+        return counts, int(self.retriever.scores["num_docs"])
+
     def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
         """(chunk row, BM25 score) pairs, best first; chunks sharing no term with the question are left out."""
         tokens = _tokenize([question], return_ids=False)
@@ -309,6 +319,19 @@ class Segments:
 
     def __len__(self) -> int:
         return int(self._bases[-1])
+
+    def holding(self, words: Sequence[str]) -> tuple[list[int], int]:
+        """As Lexical.holding, over every segment, documents taken out left out."""
+        counts = []
+        for tokens in _tokenize(list(words), return_ids=False):
+            held = [0] * len(tokens)
+            for part in self._parts:
+                for number, token in enumerate(tokens):
+                    i = _term_id(part, token)
+                    if i >= 0:
+                        held[number] += int(part.starts[i + 1] - part.starts[i] - part.in_removed[i])
+            counts.append(max(held, default=0))
+        return counts, self._live
 
     def search(self, question: str, top_k: int) -> list[tuple[int, float]]:
         tokens = _tokenize([question], return_ids=False)[0]

@@ -54,6 +54,7 @@ from . import checksums, chunk_table, page_table, vector_index
 from .config import LOCAL_STORE
 from .errors import BuildLockedError, IndexCorruptError, IndexMissingError, IndexWriteError, StoreUnavailableError
 from .lexical import JoinedTerms, Lexical, Segments, Terms
+from .lexical import terms as lexical_terms
 from .manifest import FORMAT_VERSION as FORMAT_VERSION  # re-exported: the format this module writes
 from .manifest import Manifest, Rows, StoredFile
 from .types import Chunk, Page
@@ -196,6 +197,10 @@ class SegmentedVectors:
         return parts
 
 
+# The most passages term_shares counts a word in (Milvus answers at most 16,384 a search).
+SHARE_DEPTH = 16_384
+
+
 @dataclass
 class StoredIndex:
     """A loaded build. Row i of `chunks` is FAISS id i and BM25 row i."""
@@ -264,6 +269,26 @@ class StoredIndex:
 
     def search_lexical(self, words: str, top_k: int) -> list[tuple[int, float]]:
         return self.backend.search_lexical(words, min(top_k, len(self.chunks)))
+
+    def term_shares(self, words: Sequence[str]) -> list[float]:
+        """For each word, the share of the library's passages that hold it (its most widely held BM25
+        term), documents taken out left out: from the BM25 postings of a local store, or by a search
+        of the word alone in Milvus. A word BM25 does not index (a stopword) counts as held
+        everywhere: it carries nothing."""
+        words = list(words)
+        indexed = [bool(terms) for terms in lexical_terms(words)]
+        backend = self.backend
+        if isinstance(backend, (LocalVectors, SegmentedVectors)):
+            counts, size = backend.lexical.holding(words)
+        else:
+            size = len(self.chunks)
+            depth = min(size, SHARE_DEPTH)
+            found = [
+                len(self.search_lexical(word, depth)) if held else 0 for word, held in zip(words, indexed, strict=True)
+            ]
+            # As many as were asked for: held at least that widely, and more than rare in any library.
+            counts = [size if n == depth < size else n for n in found]
+        return [count / size if size and held else 1.0 for count, held in zip(counts, indexed, strict=True)]
 
     def similarity(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
         """Cosine similarity of the (unit) query to the given rows."""

@@ -190,6 +190,42 @@ EXTRACTIVE = "extractive"  # Answer.mode: quoted from the documents
 GENERATED = "generated"  # Answer.mode: written by a language model, every sentence checked
 
 
+# What kind of thing a question asks for (Asks.answer_type), from its wh-word and head noun.
+QUANTITY = "quantity"  # "how many", "how much", "what share", "what was X's revenue"
+DATE = "date"  # "when", "in what year"
+PERSON = "person"  # "who"
+ORGANISATION = "organisation"  # "which company", "which agency"
+PLACE = "place"  # "where", "which country"
+LIST = "list"  # "which countries", "what are the …s"
+REASON = "reason"  # "why", "what drove"
+DESCRIPTION = "description"  # anything else: no constraint on the answer's kind
+ANSWER_TYPES = (QUANTITY, DATE, PERSON, ORGANISATION, PLACE, LIST, REASON, DESCRIPTION)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period a question names, normalised so that two ways of writing it compare equal: "the third
+    quarter of fiscal 2024" and "Q3 FY2024" are Period(2024, quarter=3, fiscal=True). A part the
+    question leaves out is None ("as of December 31": no year)."""
+
+    text: str  # as the question writes it
+    year: int | None = None
+    quarter: int | None = None
+    month: int | None = None
+    day: int | None = None
+    fiscal: bool = False  # the question says fiscal year ("FY2021", "fiscal 2024")
+
+
+@dataclass(frozen=True)
+class Asks:
+    """What an answer to the question must hold (asks.py): its focus terms (the words that carry it
+    beyond what the library is about), the periods it names, and the kind of answer it wants."""
+
+    focus: tuple[str, ...] = ()
+    periods: tuple[Period, ...] = ()
+    answer_type: str = DESCRIPTION
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -203,6 +239,7 @@ class Answer:
     sentences: tuple[AnswerSentence, ...] = ()
     dropped_citations: int = 0  # [n] markers the model wrote for passages it was not given
     notice: str = ""  # why a written answer was asked for but a quoted one is given, else ""
+    asks: Asks | None = None  # what the question asks for (None: not worked out, as by answer.extract alone)
 
 
 def page_reference(page_label: str, page_start: int, page_end: int) -> str:
@@ -292,4 +329,5 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         ],
         "dropped_citations": answer.dropped_citations,
         "notice": answer.notice or None,
+        "asks": asdict(answer.asks) if answer.asks is not None else None,
     }

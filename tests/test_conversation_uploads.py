@@ -1,6 +1,7 @@
 """Follow-up questions, safe uploads and logins: the pieces of the web chat that hold no Gradio."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,8 @@ def test_the_bad_file_corpus_through_the_python_api(tmp_path: Path, make_assista
             assert any(case.matches(case.warning, w) for w in report.warnings), case.name
         cited = assistant.ask(case.fact).citations[0]
         assert (cited.document, cited.page_start, cited.excerpt) == (case.name, case.page, case.fact)
-    assert assistant.ask("bison reserve") == before
+    # The same answer; only its focus terms differ, "bison" being rare in the larger library.
+    assert replace(assistant.ask("bison reserve"), asks=None) == replace(before, asks=None)
 
 
 @pytest.mark.parametrize(

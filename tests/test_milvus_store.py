@@ -73,6 +73,12 @@ def test_both_stores_give_the_same_citations_to_the_same_questions(
         local, remote = docugami_assistant.search(question, 10), on_milvus.search(question, 10)
         assert [h.row for h in remote] == [h.row for h in local], question
         assert [h.score for h in remote] == pytest.approx([h.score for h in local], abs=1e-5)
+    # What a question's words are held by: Milvus is searched for each word, the folder's postings
+    # are counted; the same shares either way (the asks of every answer above rest on them).
+    words = ["NVIDIA", "Center", "segment", "revenue", "tanks", "the"]
+    remote_shares = on_milvus.stored_index().term_shares(words)
+    assert remote_shares == pytest.approx(docugami_assistant.stored_index().term_shares(words))
+    assert remote_shares[-2:] == [0.0, 1.0]
 
 
 def test_a_milvus_lite_file_serves_the_command_line_as_the_index_folder_does(tmp_path: Path) -> None:

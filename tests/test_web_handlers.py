@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from assistant import Assistant, Citation
-from assistant.types import search_to_json
+from assistant.types import answer_to_json, search_to_json
 from assistant.web.handlers import ChatHandlers
 from assistant.web.render import NO_SOURCES_YET
 
@@ -104,8 +104,11 @@ def test_api_answers_and_passages_have_the_command_lines_shape(golden_assistant:
         "sentences",
         "dropped_citations",
         "notice",
+        "asks",
     }
     assert answer["citations"][0]["excerpt"] == "Most suppliers of optical components are located near Minsk."
+    assert answer["asks"]["answer_type"] == "place"
+    assert answer["asks"] == answer_to_json(golden_assistant.ask(question))["asks"]
 
 
 def test_documents_tab_adds_removes_and_rebuilds(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
