@@ -1,8 +1,8 @@
 """A question -> what an answer to it must hold (types.Asks): focus terms, periods, the answer's kind.
 
 "How many tanks does the Belarusian army have?" asked of the Belarus summary wants a figure
-(`quantity`) about tanks; "tanks" is its focus, because the library rarely or never says it, while
-"Belarusian" and "army" are what the library is about anyway. An answer that quotes a sentence
+(`quantity`) about tanks and the army; "tanks" and "army" are its focus, because the summary never
+says them, while "Belarusian" is what the library is about anyway. An answer that quotes a sentence
 without tanks, or without a figure, does not answer it, however close its words are.
 
 - **Focus terms**: the question's content words (no stopwords, wh-words, period words, words that
