@@ -1,4 +1,4 @@
-"""A question -> what an answer to it must hold (types.Asks): focus terms, periods, the answer's kind.
+"""A question -> what an answer to it must hold (types.Asks): focus terms, periods, the answer's kind and target.
 
 "How many tanks does the Belarusian army have?" asked of the Belarus summary wants a figure
 (`quantity`) about tanks and the army; "tanks" and "army" are its focus, because the summary never
@@ -11,7 +11,13 @@ without tanks, or without a figure, does not answer it, however close its words 
   (`StoredIndex.term_shares`).
 - **Periods**: quarters with their years, fiscal years, months and dates, and years, each as a
   `Period` that compares equal whichever way it is written.
-- **The answer type**: from the wh-word and the noun after it.
+- **The answer type**: from the wh-word and the noun after it; for "how wide/long/old …", the units a
+  figure must be in.
+- **The target**: the nouns the asked figure, date or name is of ("exports" in "What share of
+  Belarus's exports go to Russia?", "treaty" in "When was the Union State treaty signed?").
+- Which focus terms are **names** and which are **nouns** (word_classes.py): an answer must hold
+  those; verbs and modifiers it may say in other words. The noun that names the kind of answer
+  ("Which military *alliance* …", "What *nickname* …") is neither: the answer is an instance of it.
 """
 
 from __future__ import annotations
@@ -19,19 +25,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from .answer_types import answer_type, heads, target, units
 from .questions import for_search
-from .types import (
-    DATE,
-    DESCRIPTION,
-    LIST,
-    ORGANISATION,
-    PERSON,
-    PLACE,
-    QUANTITY,
-    REASON,
-    Asks,
-    Period,
-)
+from .types import DATE, NAME, ORGANISATION, PERSON, PLACE, QUANTITY, Asks, Period
+from .word_classes import NAME as NAME_WORD
+from .word_classes import NOUN, QUESTION_VERBS, QUESTION_WORDS, classes, is_modifier
+
+__all__ = ["FOCUS_SHARE", "answer_type", "asks", "content_words", "periods"]
+
+# The answer types whose figure, date or name must stand beside the question's target.
+TYPED = frozenset({QUANTITY, DATE, PERSON, NAME, ORGANISATION, PLACE})
+_NOT_NOUNS = frozenset({"both", "either", "neither", "none", "other", "others"})  # the lexicon calls them nouns
 
 # A word held by fewer than this share of the library's passages carries the question beyond what
 # the library is about. A first value, set by hand: the grounding that uses it (issue 24) calibrates
@@ -83,17 +87,6 @@ _PERIODS = (
     re.compile(rf"(?<![\d$.,])\b(?P<year>{_YEAR})\b(?![.,]\d)"),  # "in 2019", not "$2,019" or "2019.5"
 )
 
-# Words that ask the documents to speak, or that every question has: never a focus term.
-_QUESTION_WORDS = frozenset(
-    """what which who whom whose when where why how whether does do did done is are was were be been
-    being has have had can could should would will may might must shall please tell me us say says said
-    according describe described mention mentions mentioned give gives given state states stated list
-    name explain report reports reported document documents text summary passage filing filings
-    about any some much many more most less least all each other than also very there their its it
-    this that these those them they he she his her our your we you i an a the of in on at by for to
-    from with as and or but not no nor so if into onto over under between during after before since
-    until within without per via among longer still yet ever already currently now again""".split()
-)
 # Words that only say what kind of answer is wanted ("what share", "how many", "which year").
 _TYPE_WORDS = frozenset(
     """number amount share percentage percent proportion fraction total figure value level size count
@@ -102,66 +95,9 @@ _TYPE_WORDS = frozenset(
     agencies organization organizations organisation organisations institution institutions entity
     entities country countries city cities region regions place places location locations""".split()
 )
-# Verbs a question puts around what it asks ("Who paid for …", "Which countries does it examine?"):
-# rare in a library or not, they are not what an answer must mention.
-_ASKING_VERBS = frozenset(
-    """go goes went gone going pay pays paid paying examine examines examined act acts acted establish
-    established rise rises rose risen fall falls fell change changed changes affect affected include
-    includes included compare compared expect expects expected plan plans planned happen happened use
-    used uses make made makes take took taken get got gets see seen show shows showed shown find found
-    work worked come came lead led cause caused drive drove driven increase increased decrease decreased
-    grow grew grown spend spent receive received provide provided consider considered respond responded
-    play played serve served face faced hold held keep kept become became offer offered allow allowed""".split()
-)
-_SKIPPED = _QUESTION_WORDS | _TYPE_WORDS | _ASKING_VERBS | frozenset(_MONTHS)
+_SKIPPED = QUESTION_WORDS | _TYPE_WORDS | QUESTION_VERBS | frozenset(_MONTHS)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
-
-_QUANTITY_NOUNS = (
-    r"revenue|revenues|sales|income|profit|profits|loss|losses|earnings|eps|cost|costs|expense|expenses|"
-    r"spending|price|prices|rate|rates|ratio|margin|margins|amount|total|number|value|size|share|"
-    r"percentage|proportion|growth|debt|cash|assets|liabilities|equity|budget|funding|appropriations?|"
-    r"population|capacity|volume|output|gdp|deficit|surplus|dividend|dividends|capex|salary|wages?"
-)
-_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), kind)
-    for pattern, kind in (
-        (
-            r"\bwhy\b|\bfor what reasons?\b|\bwhat (?:drove|drives|caused|causes|explains?|led to)\b|"
-            r"\breasons? (?:for|behind|why)\b",
-            REASON,
-        ),
-        (
-            r"\bhow (?:many|much)\b|\bhow (?:large|big|high|low|fast|long|far|often)\b|"
-            r"\bwhat (?:share|percentage|percent|proportion|fraction|portion)\b",
-            QUANTITY,
-        ),
-        (
-            r"\bwhen\b|\b(?:in |by |since )?(?:what|which) (?:year|date|month|day|quarter)\b|\bsince when\b"
-            r"|\bwhat (?:is|was|were) the (?:\w+ ){0,2}(?:year|date)\b",
-            DATE,
-        ),
-        (
-            r"\bwho(?:m|se)?\b|\b(?:which|what) (?:person|people|official|officials|ceo|president|minister|"
-            r"leader|author|authors|chairman|director|secretary)\b",
-            PERSON,
-        ),
-        (
-            r"\b(?:which|what) (?:company|companies|firm|firms|agency|agencies|organi[sz]ations?|bank|banks|"
-            r"institution|institutions|department|ministry|body|bodies|entity|entities|customer|customers)\b",
-            ORGANISATION,
-        ),
-        (r"\bwhere\b|\b(?:which|what) (?:country|city|region|state|place|location|province|port|site)\b", PLACE),
-        (rf"\bwhat (?:is|was|were|are|will be)\b[^?.]*?\b(?:{_QUANTITY_NOUNS})\b", QUANTITY),
-        # No wh-word at all ("Amazon's current ratio at the end of Q1 2023?"): a measure's name asks for it.
-        (rf"^(?!.*\b(?:what|which|who|whom|when|where|why|how)\b).*\b(?:{_QUANTITY_NOUNS})\b", QUANTITY),
-        (
-            r"\b(?:which|what) (?:\w+ )?(?:countries|cities|regions|states|places|products|programs|programmes|"
-            r"sectors|segments|minerals|members|types|kinds|factors|risks|steps|measures|options|areas)\b|"
-            r"\bwhat are the\b|\blist\b|\bname the\b",
-            LIST,
-        ),
-    )
-)
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|\*\*|__|`")  # HTML tags and markdown emphasis typed into a question
 
 
 def asks(question: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> Asks:
@@ -169,19 +105,29 @@ def asks(question: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> A
     passages that hold each (StoredIndex.term_shares); words it holds in FOCUS_SHARE or more of them
     are what the library is about, not what the question adds."""
     question = for_search(question)  # "Round to two decimals." asks nothing of the documents
+    question = _MARKUP.sub(" ", question)  # "<b>railway gauge</b>": the tags ask for nothing
     found = periods(question)
     words = content_words(question, found)
     focus = tuple(w for w, share in zip(words, shares(words), strict=True) if share < FOCUS_SHARE)
-    return Asks(focus=focus, periods=tuple(p for p, _ in found), answer_type=answer_type(question))
-
-
-def answer_type(question: str) -> str:
-    """The kind of answer the question wants, from its wh-word and head noun (the first rule that
-    matches, in _TYPE_RULES' order); DESCRIPTION when none does."""
-    for pattern, kind in _TYPE_RULES:
-        if pattern.search(question):
-            return kind
-    return DESCRIPTION
+    word_classes = classes(question)
+    kind_nouns = heads(question)
+    kind = answer_type(question)
+    return Asks(
+        focus=focus,
+        periods=tuple(p for p, _ in found),
+        answer_type=kind,
+        target=target(question, kind) if kind in TYPED else (),
+        units=units(question) if kind == QUANTITY else (),
+        names=tuple(w for w in focus if word_classes.get(w) == NAME_WORD),
+        nouns=tuple(
+            w
+            for w in focus
+            if word_classes.get(w) == NOUN
+            and (kind == QUANTITY or w.lower() not in kind_nouns)
+            and not is_modifier(w)
+            and w.lower() not in _NOT_NOUNS
+        ),
+    )
 
 
 def periods(question: str) -> list[tuple[Period, tuple[int, int]]]:

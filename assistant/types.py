@@ -193,13 +193,14 @@ GENERATED = "generated"  # Answer.mode: written by a language model, every sente
 # What kind of thing a question asks for (Asks.answer_type), from its wh-word and head noun.
 QUANTITY = "quantity"  # "how many", "how much", "what share", "what was X's revenue"
 DATE = "date"  # "when", "in what year"
-PERSON = "person"  # "who"
+PERSON = "person"  # a person's name: "who leads", "who are the authors", "the name of the expert"
+NAME = "name"  # a person's or an organisation's name: "who paid for", "the name of the distributor"
 ORGANISATION = "organisation"  # "which company", "which agency"
 PLACE = "place"  # "where", "which country"
 LIST = "list"  # "which countries", "what are the …s"
 REASON = "reason"  # "why", "what drove"
 DESCRIPTION = "description"  # anything else: no constraint on the answer's kind
-ANSWER_TYPES = (QUANTITY, DATE, PERSON, ORGANISATION, PLACE, LIST, REASON, DESCRIPTION)
+ANSWER_TYPES = (QUANTITY, DATE, PERSON, NAME, ORGANISATION, PLACE, LIST, REASON, DESCRIPTION)
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,27 @@ class Asks:
     focus: tuple[str, ...] = ()
     periods: tuple[Period, ...] = ()
     answer_type: str = DESCRIPTION
+    target: tuple[str, ...] = ()  # the nouns the asked figure, date or name is of ("exports")
+    units: tuple[str, ...] = ()  # the units a figure must be in ("how wide": length), () for any
+    names: tuple[str, ...] = ()  # the focus terms that are names ("Crimea", "H100")
+    nouns: tuple[str, ...] = ()  # the focus terms that are nouns, not naming the answer's kind ("tanks")
+
+
+# What an answer lacks (Missing.kind): a term of the question, a period, or an instance of its answer type.
+TERM = "term"
+PERIOD = "period"
+ANSWER_TYPE = "answer_type"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An ask that no quoted sentence holds (grounding.py): `text` is the term ("tanks"), the period as
+    the question writes it ("2019") or the answer type ("quantity"); `mentioned` is False when the
+    library holds the term or the period's year nowhere at all."""
+
+    kind: str
+    text: str
+    mentioned: bool = True
 
 
 @dataclass(frozen=True)
@@ -240,6 +262,7 @@ class Answer:
     dropped_citations: int = 0  # [n] markers the model wrote for passages it was not given
     notice: str = ""  # why a written answer was asked for but a quoted one is given, else ""
     asks: Asks | None = None  # what the question asks for (None: not worked out, as by answer.extract alone)
+    missing: tuple[Missing, ...] = ()  # what no quoted sentence holds; () when covered (or not worked out)
 
 
 def page_reference(page_label: str, page_start: int, page_end: int) -> str:
@@ -330,4 +353,5 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "dropped_citations": answer.dropped_citations,
         "notice": answer.notice or None,
         "asks": asdict(answer.asks) if answer.asks is not None else None,
+        "missing": [asdict(m) for m in answer.missing],
     }
