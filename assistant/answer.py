@@ -14,15 +14,16 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from .grounding import FIRST_PAGE_CHARS, Evidence, Grounding, judge, library_years
 from .lexical import terms
+from .missing import NOT_COVERED as NOT_COVERED  # re-exported: said when no passage is relevant at all
+from .missing import not_covered_text
 from .notes import notes_for
 from .questions import asks_for_apparatus
 from .sentences import sentence_spans
+from .support import addresses_the_model
 from .tables import row_at
-from .types import BODY, CAPTION, Answer, AnswerSentence, Citation, Hit, Page
-
-# Returned without quoting anything as an answer: the closest passages follow as citations.
-NOT_COVERED = "The documents do not appear to cover this question. The closest passages are listed below."
+from .types import BODY, CAPTION, PERIOD, Answer, AnswerSentence, Citation, Hit, Missing, Page
 
 SentenceVectors = Callable[[Hit], np.ndarray]  # a hit's sentence vectors, one row per chunk.sentences entry
 
@@ -91,7 +92,11 @@ def extract(
     sentence_vectors: SentenceVectors,
     min_score: float,
     most_sentences: int,
+    grounding: Grounding | None = None,
 ) -> Answer:
+    """The answer quoted from the hits. With `grounding`, a relevant sentence is an answer only when
+    some sentence grounds the question (grounding.py), and that one is quoted first; otherwise the
+    answer says what is missing and the closest passages follow, as related, not as an answer."""
     # Quote the report's own text: its notes, captions and labels only when the question asks for a
     # source, a figure or a note. Whole sentences; only when the passages hold none (tables, lists),
     # fragments.
@@ -102,22 +107,55 @@ def extract(
     candidates = _score(question, found, query_vector, min_score)
     # Judged on sentences, not passages: a passage embedded with its context line scores low
     # against a short question that never names the document.
-    covered = any(c.relevant for c in candidates)
-    if not covered:
+    relevant = [c for c in candidates if c.relevant]
+    grounded, missing = (
+        (range(len(relevant)), []) if grounding is None or not relevant else _judge(grounding, relevant, pages)
+    )
+    if not grounded:
         # The closest passages are shown for what they are, a footnote among them if nothing else is near.
         pool = candidates or _score(
             question, sentence_candidates(hits, pages, sentence_vectors, _quotable), query_vector, min_score
         )
         closest = [_best_of(hit, pool) for hit in hits[:CLOSEST_PASSAGES]]
         citations = _cite([c for c in closest if c is not None], pages)
-        return Answer(question=question, text=NOT_COVERED, covered=False, citations=citations, hits=tuple(hits))
-    chosen = _choose(candidates, most_sentences)
+        years = (
+            library_years(grounding.shares)
+            if grounding and any(m.kind == PERIOD and not m.mentioned for m in missing)
+            else []
+        )
+        text = not_covered_text(missing, grounding.asks if grounding else None, years)
+        return Answer(
+            question=question, text=text, covered=False, citations=citations, hits=tuple(hits), missing=tuple(missing)
+        )
+    first = relevant[min(grounded)]  # the best-scored sentence that grounds the question opens the answer
+    chosen = _choose(candidates, most_sentences, first)
     citations = _cite(chosen, pages)
     sentences = tuple(AnswerSentence(_one_line(c.excerpt), (c.key,), True) for c in citations)
     text = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
     return Answer(
         question=question, text=text, covered=True, citations=citations, hits=tuple(hits), sentences=sentences
     )
+
+
+def _judge(
+    grounding: Grounding, relevant: Sequence[Candidate], pages: Mapping[str, Sequence[Page]]
+) -> tuple[list[int], list[Missing]]:
+    """grounding.judge on each relevant sentence as a reader sees it: with the sentence it leans on, its
+    table headings, its section, its passage and the start of its document."""
+    evidence = []
+    for c in relevant:
+        row = row_at(c.page.text, c.start, c.end)
+        document = c.hit.chunk.document
+        evidence.append(
+            Evidence(
+                sentence=c.page.text[with_lead_in(c.page, c.start, c.end) : c.end],
+                headings=f"{row.columns} {row.group}" if row else "",
+                section=c.page.section_at(c.start),
+                passage=c.hit.chunk.search_text,
+                document=f"{document}\n{pages[document][0].text[:FIRST_PAGE_CHARS]}",
+            )
+        )
+    return judge(grounding, evidence)
 
 
 def sentence_candidates(
@@ -213,7 +251,9 @@ def _score(question: str, candidates: list[Candidate], query_vector: np.ndarray,
             + CHUNK_WEIGHT * c.hit.similarity
             + RANK_WEIGHT / document_rank[c.hit.chunk.document]
             + (SOURCE_LINE_WEIGHT if asks_source and _SOURCE_LINE.match(c.text) else 0.0),
-            relevant=s >= min_score or (len(asked) >= 2 and len(asked & words) >= TERM_COVERAGE * len(asked)),
+            # A sentence that gives orders to an assistant answers nothing, however close (support.py).
+            relevant=(s >= min_score or (len(asked) >= 2 and len(asked & words) >= TERM_COVERAGE * len(asked)))
+            and not addresses_the_model(c.text),
         )
         for c, s, words in zip(candidates, similarity, held, strict=True)
     ]
@@ -226,12 +266,12 @@ def _question_terms() -> frozenset[str]:
     return frozenset(terms([" ".join(QUESTION_WORDS)])[0])
 
 
-def _choose(candidates: Sequence[Candidate], most: int) -> list[Candidate]:
-    """The best-ordered sentences that clear the floor and score near the best, no near-repeats."""
-    chosen: list[Candidate] = []
-    eligible = [c for c in candidates if c.relevant]
+def _choose(candidates: Sequence[Candidate], most: int, first: Candidate) -> list[Candidate]:
+    """`first`, then the best-ordered sentences that clear the floor and score near the best, no near-repeats."""
+    chosen: list[Candidate] = [first]
+    eligible = [c for c in candidates if c.relevant and c is not first]
     for candidate in eligible:
-        if len(chosen) == most or candidate.score < eligible[0].score - SENTENCE_MARGIN:
+        if len(chosen) >= most or candidate.score < max(eligible[0].score, first.score) - SENTENCE_MARGIN:
             break
         words = set(_WORD.findall(candidate.text.lower()))
         if any(_overlap(words, set(_WORD.findall(c.text.lower()))) > 0.7 for c in chosen):

@@ -20,12 +20,14 @@ from . import answer as extractive
 from . import docs_folder, prompts, retrieve, store
 from .asks import asks
 from .build import BuildProgress, BuildReport, build
+from .close_words import CloseWords
 from .config import LOCAL_STORE, Settings
 from .conversation import standalone_query
 from .embedding import model_id
 from .errors import ConfigError, DocumentError
+from .grounding import Grounding
 from .manifest import Manifest, mismatch
-from .questions import clean_question
+from .questions import clean_question, for_search
 from .types import EXTRACTIVE, GENERATED, Answer, Hit
 
 if TYPE_CHECKING:
@@ -151,6 +153,11 @@ class Assistant:
         hits, query_vector = self._search(query, top_k)
         stored = self.stored_index()
         self._check(stored.manifest, sentence_vectors=True)
+        # What the searched text asks for (a follow-up's with its topic), checked against each quoted sentence.
+        asked = asks(query, stored.term_shares)
+        grounding = Grounding(
+            query, asked, stored.term_shares, CloseWords(self.embedder.token_vectors, for_search(query))
+        )
         quoted = extractive.extract(
             query,
             hits,
@@ -159,8 +166,9 @@ class Assistant:
             lambda hit: stored.sentence_vectors(hit.row),
             self.settings.min_score if min_score is None else min_score,
             self.settings.answer_sentences,
+            grounding,
         )
-        quoted = replace(quoted, question=question, query=query, asks=asks(question, stored.term_shares))
+        quoted = replace(quoted, question=question, query=query, asks=asked)
         if mode == EXTRACTIVE:
             yield quoted
             return

@@ -450,6 +450,8 @@ def _print_answer(answer: Answer, color: bool = False) -> None:
     print(f"({answer_footer(answer)})")
     if answer.citations:
         print()
+        if not answer.covered:
+            print("Related passages, not an answer:")
     for c in answer.citations:
         section = f" — {c.section}" if c.section else ""
         kind = f" ({KIND_NAMES[c.kind]})" if c.kind in KIND_NAMES else ""

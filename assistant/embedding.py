@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 
@@ -107,6 +107,22 @@ class Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         vector: np.ndarray = self.embed_texts([text])[0]
         return vector
+
+    def token_vectors(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray] | None:
+        """The word pieces of `text` (stripped) with their contextual vectors (OnnxModel.token_vectors),
+        or None for a model run through sentence-transformers: grounding then matches words literally."""
+        model = self.model
+        if not isinstance(model, OnnxModelLike):
+            return None
+        with self._lock:
+            return model.token_vectors(text)
+
+
+@runtime_checkable
+class OnnxModelLike(Protocol):
+    """A model that gives each word piece's vector (onnx_model.OnnxModel)."""
+
+    def token_vectors(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]: ...
 
 
 class Model(Protocol):

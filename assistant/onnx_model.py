@@ -65,6 +65,19 @@ class OnnxModel:
             running.result()
         return vectors
 
+    def token_vectors(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The word pieces of `text` (stripped): their character spans, and their vectors from the
+        model's last layer, unit length, one row each: what a word means in this sentence."""
+        encoded = self._encoder.encode(text.strip())
+        feed = {
+            "input_ids": np.array([encoded.ids], dtype=np.int64),
+            "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
+            "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
+        }
+        tokens = self._sessions[0].run(None, {name: feed[name] for name in self._inputs})[0][0]
+        norms = np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-12)
+        return [(int(s), int(e)) for s, e in encoded.offsets], (tokens / norms).astype(np.float32)
+
     def _run(
         self, session: onnxruntime.InferenceSession, encoded: list[Encoding], rows: range, out: np.ndarray
     ) -> None:

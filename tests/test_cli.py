@@ -70,10 +70,19 @@ def test_ask_json_contract(built: tuple[Path, Path]) -> None:
         "dropped_citations",
         "notice",
         "asks",
+        "missing",
     }
-    assert data["covered"] is True
-    # What the question asks for: a year; every word it has is what the document is about.
-    assert data["asks"] == {"focus": [], "periods": [], "answer_type": "date"}
+    assert data["covered"] is True and data["missing"] == []
+    # What the question asks for: a year, of the watershed; every word it has is what the documents are about.
+    assert data["asks"] == {
+        "focus": [],
+        "periods": [],
+        "answer_type": "date",
+        "target": ["watershed"],
+        "units": [],
+        "names": [],
+        "nouns": [],
+    }
     # Quoted, no model configured: every sentence is an excerpt, cited by its own key.
     assert (data["mode"], data["model"], data["notice"], data["dropped_citations"]) == ("extractive", None, None, 0)
     keys = [c["key"] for c in data["citations"]]
@@ -112,6 +121,45 @@ def test_ask_text_shows_citations_under_the_answer(built: tuple[Path, Path]) -> 
     assert "[1]" in answer
     assert citations.startswith("[1] report.pdf, p. 2 (PDF p. 4) — Chapter Two: Industry\n")
     assert "contracts from Moscow" in citations
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "missing"),
+    [
+        (
+            "How many tanks does the Belarusian army have?",
+            "The documents never mention “tanks”.",
+            [{"kind": "term", "text": "tanks", "mentioned": False}],
+        ),
+        (
+            "What happened between Belarus and Russia in 1995?",
+            ", not “1995”.",
+            [{"kind": "period", "text": "1995", "mentioned": False}],
+        ),
+        (
+            "How many migrants crossed from Belarus during the 2021 crisis?",
+            "The passages mention “migrants”, but none gives a figure.",
+            [{"kind": "answer_type", "text": "quantity", "mentioned": True}],
+        ),
+    ],
+)
+def test_ask_says_what_the_documents_do_not_say(
+    built: tuple[Path, Path], question: str, said: str, missing: list[dict[str, object]]
+) -> None:
+    """A term never mentioned, a period never named, a target with no figure: the text answer opens with
+    the sentence that says so and lists the closest passages as related; JSON names what is missing."""
+    docs, index_dir = built
+    where = ("--docs", str(docs), "--index-dir", str(index_dir))
+    result = run_cli(*where, "ask", question)
+    assert result.returncode == 0, result.stderr
+    answer, related = result.stdout.split("\n\n", 1)
+    assert said in " ".join(answer.split()) and "related to the question, not an answer to it" in " ".join(
+        answer.split()
+    )
+    assert related.startswith("Related passages, not an answer:\n[1] ")
+    data = json.loads(run_cli(*where, "ask", question, "--json").stdout)
+    assert data["covered"] is False and data["missing"] == missing
+    assert said in data["answer"] and data["citations"]
 
 
 def test_interactive_ask_reads_questions_until_an_empty_line(built: tuple[Path, Path]) -> None:

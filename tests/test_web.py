@@ -431,3 +431,48 @@ def test_gradio_comes_without_its_stub_writer_and_answers_eight_at_once() -> Non
     )
     # 8 answers at once for each event, set by the package rather than by a second Blocks.queue()
     assert result.returncode == 0 and result.stdout.split() == ["1", "8"], result.stderr[-2000:]
+
+
+# A question of each kind of missing ask, and what the answer says: a term the documents never mention,
+# a period they never name, and a target they mention with no figure (grounding.py, missing.py).
+NOT_COVERED_ASKS = (
+    ("How many tanks does the Belarusian army have?", "The documents never mention “tanks”."),
+    ("What happened between Belarus and Russia in 1995?", ", not “1995”."),
+    (
+        "How many migrants crossed from Belarus during the 2021 crisis?",
+        "The passages mention “migrants”, but none gives a figure.",
+    ),
+)
+
+
+def test_the_chat_says_what_the_documents_do_not_say(site: tuple[str, Path], browser: object) -> None:
+    """Each kind of missing ask, in the browser: the sentence saying what is missing opens the answer,
+    and the Sources panel still lists the closest passages, headed as related, not an answer."""
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1366, "height": 860})  # type: ignore[attr-defined]
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.get_by_role("tab", name="Sources").click()  # type: ignore[attr-defined]
+    for question, said in NOT_COVERED_ASKS:
+        answer = _ask(page, question, said)
+        assert answer.index(said) < answer.index("related to the question, not an answer")
+        assert "Quoted from the documents" in answer
+        sources = page.inner_text("#sources")  # type: ignore[attr-defined]
+        assert sources.startswith("Related passages, not an answer") and "[1]" in sources
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "not-covered.png"))  # type: ignore[attr-defined]
+    page.close()
+
+
+def test_the_http_api_says_what_is_missing(site: tuple[str, Path]) -> None:
+    """/ask carries `asks` (what the question asks for) and `missing` (what no quoted sentence holds)."""
+    from gradio_client import Client
+
+    client = Client(site[0], verbose=False)
+    answer = client.predict("How many tanks does the Belarusian army have?", 5, api_name="/ask")
+    assert answer["covered"] is False
+    assert answer["asks"]["answer_type"] == "quantity" and answer["asks"]["target"] == ["tanks"]
+    assert answer["missing"] == [{"kind": "term", "text": "tanks", "mentioned": False}]
+    assert answer["answer"].startswith("The documents never mention “tanks”.")
+    covered = client.predict("Who does the defense industry depend on for contracts?", 5, api_name="/ask")
+    assert covered["covered"] is True and covered["missing"] == []

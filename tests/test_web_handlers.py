@@ -105,8 +105,10 @@ def test_api_answers_and_passages_have_the_command_lines_shape(golden_assistant:
         "dropped_citations",
         "notice",
         "asks",
+        "missing",
     }
     assert answer["citations"][0]["excerpt"] == "Most suppliers of optical components are located near Minsk."
+    assert answer["missing"] == []
     assert answer["asks"]["answer_type"] == "place"
     assert answer["asks"] == answer_to_json(golden_assistant.ask(question))["asks"]
 

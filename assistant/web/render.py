@@ -12,10 +12,10 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..answer import NOT_COVERED
 from ..app import Assistant
 from ..errors import IndexMissingError
 from ..ingest import MARKDOWN_SUFFIXES
+from ..missing import NOT_COVERED
 from ..types import (
     GENERATED,
     KIND_NAMES,
@@ -35,6 +35,7 @@ from .readable import at_line_end, at_line_start, to_html, window
 CONTEXT_CHARS = 240  # text shown around an excerpt in the sources panel, at most, on either side
 PASSAGE_CHARS = 1200  # text shown around an excerpt from a text or markdown document, at most
 NO_SOURCES_YET = "<p class='low'>Cited passages appear here.</p>"
+RELATED_HEADING = "Related passages, not an answer: the closest the documents come to the question."
 
 # Characters markdown could read as syntax, a link or a formula. Each becomes a numeric character
 # reference, not a backslash escape: the chat's renderer turns a web address into a link before it
@@ -56,7 +57,9 @@ def answer_markdown(answer: Answer) -> str:
     """The answer for the chat, with each [n] a link that shows citation n; a written answer's
     unsupported sentences visibly marked, and a footer saying who made the answer."""
     if not answer.covered:
-        body = as_text(NOT_COVERED)
+        # What the documents do not say, in one sentence a reader can check (missing.py), or the plain
+        # "not covered" of a written answer the model declined.
+        body = f"<span class='not-covered'>{as_text(answer.text or NOT_COVERED)}</span>"
     elif answer.mode == GENERATED:
         body = " ".join(_sentence(s) for s in answer.sentences)
     else:
@@ -92,7 +95,7 @@ def sources_html(answer: Answer, pages: Mapping[str, Sequence[Page]]) -> str:
     (`pages`: the index the answer came from, or a newer one)."""
     if not answer.citations:
         return "<p class='low'>No passages found.</p>"
-    intro = "" if answer.covered else "<p class='low'>Closest passages (below the relevance floor):</p>"
+    intro = "" if answer.covered else f"<p class='low related'>{html.escape(RELATED_HEADING)}</p>"
     return intro + "".join(_card(c, pages) for c in answer.citations)
 
 
