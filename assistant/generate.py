@@ -5,8 +5,10 @@ The steps, in order:
   2. the model's text is streamed to the caller as it is written (endpoint.py);
   3. each written sentence is checked against the passages' sentences (support.py); a supported one
      cites the verbatim excerpts that support it, an unsupported one cites nothing;
-  4. when the model declines, or nothing it wrote is supported, the answer is "not covered" with the
-     closest passages, as a quoted answer would be.
+  4. when the model declines, the answer is "not covered" with the closest passages, as a quoted answer
+     would be; when nothing it wrote is supported, the quoted answer is given (it is asked only when a
+     quoted sentence holds what the question asks, grounding.py), with a notice saying so.
+The model is not asked at all when the quoted answer is "not covered" (nothing to ground an answer on).
 Any GenerationError gives the quoted answer instead, with a notice saying what went wrong.
 """
 
@@ -27,8 +29,13 @@ from .tables import row_at
 from .types import BODY, GENERATED, Answer, AnswerSentence, Citation, Hit, Page
 
 CHARS_PER_TOKEN = 3.0  # a cautious estimate for any model's tokenizer (English prose runs near 4)
-# Said when the quoted answer is given because no passage was close enough to write from.
-NOT_ASKED = "No passage is close enough to the question to write an answer from, so the language model was not asked."
+# Said when the quoted answer is "not covered": nothing to write from.
+NOT_ASKED = "No passage holds what the question asks for, so the language model was not asked."
+# Said when the model wrote nothing the passages support although a quoted sentence answers the question.
+UNSUPPORTED_FALLBACK = (
+    "Nothing {model} wrote is supported by the passages, though they answer the question: "
+    "this answer is quoted from them instead."
+)
 
 Embed = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each (Embedder.embed_texts)
 
@@ -92,11 +99,16 @@ def checked_answer(
     vectors = embed([w.text for w in written]) if written else np.zeros((0, 1), dtype=np.float32)
     texts = [f"{hit.chunk.document}\n{hit.chunk.search_text}" for hit in passages]
     asked = quoted.query or quoted.question  # what the quoted answer was made for, a follow-up with its topic
-    checked = check(written, vectors, sources(passages, pages, sentence_vectors, asked), texts)
+    periods = quoted.asks.periods if quoted.asks else ()
+    checked = check(written, vectors, sources(passages, pages, sentence_vectors, asked), texts, periods=periods)
     dropped = sum(c.dropped for c in written)
     # The model declined when it opens with the not-covered sentence (or an equivalent), whatever
-    # hedging follows; and an answer none of whose sentences is supported is no answer either.
+    # hedging follows.
     declined = bool(checked) and says_not_covered(checked[0].text, not_covered)
+    if not declined and not any(c.supported for c in checked) and quoted.covered:
+        # Nothing it wrote is supported, yet a quoted sentence holds what the question asks (grounding.py):
+        # the documents do answer, the model did not. Saying "not covered" would be false; quote instead.
+        return replace(quoted, notice=UNSUPPORTED_FALLBACK.format(model=model), dropped_citations=dropped)
     if declined or not any(c.supported for c in checked):
         # The quoted answer's excerpts are the closest passages' best sentences. What the model wrote
         # is kept, unsupported and uncited, so that JSON shows what was not given as an answer.

@@ -8,7 +8,9 @@ matched against the sentences of the passages it cites, or of all passages when 
   - their embeddings are close (cosine >= the floor, calibrated by bench/calibrate_support.py), and
   - every figure and year the sentence states is in that excerpt (or its table headings), allowing
     for rounding and for "$14.2 billion" written for a table's "14,207" in millions, and
-  - every name it states is somewhere in the passages given.
+  - every name it states is somewhere in the passages given, and
+  - when it states a figure and the question names periods ("in Q3 2023"), the excerpt (or its table
+    headings) names them too: a right figure of another quarter is not an answer.
 
 Two excerpts may support one sentence together when each is close and together they hold its
 figures. A passage sentence that gives orders to an assistant ("ignore previous instructions …")
@@ -25,8 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .grounding import holds_period
+from .instances import YEAR
 from .sentences import sentence_spans
-from .types import Page
+from .types import Page, Period
 
 # A written sentence with at least this cosine to a passage sentence may be supported by it. Chosen
 # by bench/calibrate_support.py on the train half of tests/data/support_sentences.csv (accuracy 0.71
@@ -121,9 +125,11 @@ def check(
     sources: Sequence[Source],
     passage_texts: Sequence[str],
     floor: float = SUPPORT_FLOOR,
+    periods: Sequence[Period] = (),
 ) -> list[Checked]:
     """Each written sentence (`vectors`: their embeddings, one row each) against the sentences of
-    the passages given (`passage_texts`: each passage's text and context, by number from 1)."""
+    the passages given (`passage_texts`: each passage's text and context, by number from 1);
+    `periods`: the periods the question names."""
     checked = []
     given = " ".join(passage_texts)
     given_words = {w.lower() for w in _WORD.findall(given)}
@@ -137,7 +143,10 @@ def check(
         best = float(similarity[order[0]])
         supporting: tuple[Source, ...] = ()
         if _names_given(sentence.text, given_words):
-            supporting = _excerpts(sentence.text, [(pool[i], float(similarity[i])) for i in order], floor)
+            ranked = [(pool[i], float(similarity[i])) for i in order]
+            if periods and _numbers(_without_years(sentence.text)):  # a figure, for the periods asked about
+                ranked = [(s, score) for s, score in ranked if _holds_periods(s, periods)]
+            supporting = _excerpts(sentence.text, ranked, floor)
         checked.append(Checked(sentence.text, sentence.cited, sentence.dropped, supporting, round(best, 4)))
     return checked
 
@@ -193,6 +202,14 @@ def _numbers(text: str) -> list[tuple[float, float]]:
         precision = 0.5 * 10 ** -(len(decimals) if decimals else 0) * scale
         found.append((value * scale, precision))
     return found
+
+
+def _holds_periods(source: Source, periods: Sequence[Period]) -> bool:
+    return all(holds_period(p, f"{source.text} {source.headings}") for p in periods)
+
+
+def _without_years(text: str) -> str:
+    return YEAR.sub(" ", text)
 
 
 def _names_given(text: str, given_words: set[str]) -> bool:

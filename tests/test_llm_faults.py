@@ -13,6 +13,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.config import Endpoint
+from assistant.generate import UNSUPPORTED_FALLBACK
 from assistant.types import EXTRACTIVE, GENERATED, Answer
 
 from .llm_servers import Reply, ScriptedServer, free_port, scripted
@@ -156,8 +157,8 @@ def test_a_passage_that_gives_orders_is_data_and_what_obeys_it_is_flagged(
 ) -> None:
     """A document that says "ignore previous instructions" stays inside its fence in the prompt, and
     cannot support what a model that obeys it writes: a sentence addressed to the model is no
-    evidence. The obeying sentence is marked unsupported, never cited, and the answer is "not
-    covered" with the closest passages."""
+    evidence. The obeying sentence is never shown: nothing the model wrote is supported, and since a
+    passage does answer the question (grounding.py), the answer is quoted from it, with a notice."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "notes.md").write_text(
@@ -177,5 +178,8 @@ def test_a_passage_that_gives_orders_is_data_and_what_obeys_it_is_flagged(
     # The document's own tags can neither close its passage nor open another.
     assert prompt.count("</passage>") == prompt.count("<passage ") == len(answer.hits)
     assert "‹/passage>" in prompt and '‹passage n="9">' in prompt
-    assert answer.mode == GENERATED and not answer.covered
-    assert [(s.text, s.supported, s.citations) for s in answer.sentences] == [(obeying, False, ())]
+    assert answer.mode == EXTRACTIVE and answer.covered
+    assert answer.notice == UNSUPPORTED_FALLBACK.format(model="test-model")
+    assert (
+        "1999" not in answer.text and answer.citations[0].excerpt == "The watershed year in the relationship was 2020."
+    )
