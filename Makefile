@@ -19,7 +19,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: chat chat-local test setup lint bench quality regions financebench
+.PHONY: chat chat-local test setup lint bench quality regions financebench abstention
 
 chat: $(STAMP)
 	$(BIN)/assistant serve
@@ -87,6 +87,11 @@ quality: $(STAMP)
 # heads left in passages (checked with pdfium), and the CRS questions' citations, body text or not.
 regions: $(STAMP)
 	$(BIN)/python bench/regions.py
+
+# Saying "not covered" (README "An answer"): the abstention sets, the page, analyst and CRS citation questions
+# side by side, quoted answers, train and test halves, and what decided each "not covered".
+abstention: $(STAMP)
+	$(BIN)/python bench/abstention.py
 
 # FinanceBench's development questions (../shared/eval/financebench-dev, written by others): evidence page
 # hit@1/5/10/20 by question type and by the company split in tests/data/financebench_split.csv. The first

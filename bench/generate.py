@@ -3,14 +3,17 @@
     python bench/generate.py [--llm-url URL --llm-model NAME | --local] [--limit N] [--cache-dir DIR]
 
 Asks the 66 page questions (tests/data/page_questions.csv, Amazon's Q1 2023 10-Q) and the abstention
-dev set (tests/data/abstention_*.csv: the bundled summary and NVIDIA's Q2 2023 10-Q) in generated
-mode, each on an index of its own document (cached), and prints one JSON line per set:
+dev sets (tests/data/abstention_*.csv: the bundled summary, NVIDIA's Q2 2023 10-Q and three CRS
+reports) in generated mode, each on an index of its own document (cached), and prints one JSON line
+per set:
 
 - sentences_supported: share of the written sentences the checker supports (support.py)
 - cites_answer_page: share of the page questions whose answer cites one of the expected pages
 - answered / abstained: share of the answerable questions answered, of the unanswerable ones
   answered "not covered" (a fallback to a quoted answer counts as what it says)
 - not_asked: questions no passage was close enough to write from (the model is not asked)
+- quoted_instead: answers quoted because nothing the model wrote was supported, though a quoted
+  sentence holds what the question asks (generate.py)
 - fallbacks: answers quoted because the endpoint failed, and the first one's notice
 - first_piece_s: seconds from asking to the first written piece, median (retrieval and the model's
   reading of the prompt); pieces_per_s: pieces streamed per second after the first, median (llama.cpp
@@ -39,10 +42,11 @@ from assistant import Assistant, Settings  # noqa: E402
 from assistant.config import Endpoint  # noqa: E402
 from assistant.evaluation import abstention  # noqa: E402
 from assistant.evaluation.evaluate import default_cache_dir, work_dir  # noqa: E402
-from assistant.generate import NOT_ASKED  # noqa: E402
+from assistant.generate import NOT_ASKED, UNSUPPORTED_FALLBACK  # noqa: E402
 from assistant.types import GENERATED, Answer  # noqa: E402
 
 DOCS = ROOT.parent / "shared" / "eval" / "docugami-sec10q" / "docs"
+CRS = ROOT.parent / "shared" / "eval" / "crs-reports" / "pdfs"
 DATA = ROOT / "tests" / "data"
 
 
@@ -75,6 +79,10 @@ def run(endpoint: Endpoint, cache: Path, limit: int) -> None:
         ("page questions", DOCS / "2023 Q1 AMZN.pdf", _page_questions()),
         ("summary", ROOT / "documents" / "belarus-russia-relations-summary.md", _abstention("abstention_summary.csv")),
         ("nvda", DOCS / "2023 Q2 NVDA.pdf", _abstention("abstention_nvda.csv")),
+        *(
+            (f"crs {report}", CRS / report, _abstention("abstention_crs.csv", report))
+            for report in ("R46991.32.pdf", "R48883.4.pdf", "R48903.3.pdf")
+        ),
     ]
     embedder = None
     for name, document, questions in sets:
@@ -122,7 +130,8 @@ def _summary(results: list[tuple[dict[str, object], Answer, float | None, float 
     paged = [(q, a) for q, a in answerable if q["pages"]]
     firsts = [t for _, _, t, _ in results if t is not None]
     rates = [r for _, _, _, r in results if r is not None]
-    failed = [a.notice for _, a, _, _ in results if a.notice and a.notice != NOT_ASKED]
+    unsupported = [a for _, a, _, _ in results if a.notice.startswith(UNSUPPORTED_FALLBACK.split("{", 1)[0])]
+    failed = [a.notice for _, a, _, _ in results if a.notice and a.notice != NOT_ASKED and a not in unsupported]
     return {
         "questions": len(results),
         "written": sum(a.mode == GENERATED for _, a, _, _ in results),
@@ -134,6 +143,7 @@ def _summary(results: list[tuple[dict[str, object], Answer, float | None, float 
         "answered": _share(sum(a.covered for _, a in answerable), len(answerable)),
         "abstained": _share(sum(not a.covered for a in unanswerable), len(unanswerable)),
         "not_asked": sum(a.notice == NOT_ASKED for _, a, _, _ in results),  # nothing close enough to write from
+        "quoted_instead": len(unsupported),  # the model wrote nothing supported, the passages answer: quoted
         "fallbacks": len(failed),
         "first_fallback": failed[0] if failed else None,
         "first_piece_s": round(statistics.median(firsts), 2) if firsts else None,
@@ -153,10 +163,11 @@ def _page_questions() -> list[dict[str, object]]:
         ]
 
 
-def _abstention(name: str) -> list[dict[str, object]]:
+def _abstention(name: str, document: str = "") -> list[dict[str, object]]:
     return [
         {"question": q.question, "answerable": q.answerable, "pages": set(q.pages)}
         for q in abstention.read(DATA / name)
+        if not document or q.document == document
     ]
 
 

@@ -28,6 +28,7 @@ class AbstentionQuestion:
     pages: tuple[int, ...]
     fact: str  # verbatim words of the answer page that a right answer quotes ("" when unanswerable)
     split: str
+    absent: str = ""  # for an unanswerable question, what the document does not give ("number of crew deaths")
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,13 @@ class Outcome:
 
     @property
     def quotes_fact(self) -> bool:
-        """The answer cites an excerpt holding the fact, on one of its pages."""
+        """The answer cites an excerpt of the question's document holding the fact, on one of its pages."""
         fact = _squeezed(self.question.fact)
         return self.answered and any(
-            fact in _squeezed(c.excerpt) and c.page_start in self.question.pages for c in self.answer.citations
+            fact in _squeezed(c.excerpt)
+            and c.page_start in self.question.pages
+            and c.document == self.question.document
+            for c in self.answer.citations
         )
 
     @property
@@ -74,6 +78,7 @@ def read(path: Path) -> list[AbstentionQuestion]:
             pages=tuple(int(p) for p in row["pages"].split(";") if p),
             fact=row["fact"],
             split=row["split"],
+            absent=row["absent"],
         )
         for row in rows
     ]
