@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .instances import INSTANCE_CHECKS, YEAR
 from .lexical import terms
@@ -111,16 +112,18 @@ def library_gaps(grounding: Grounding, evidence: Sequence[Evidence]) -> list[Mis
 
 
 def judge(grounding: Grounding, evidence: Sequence[Evidence]) -> tuple[list[int], list[Missing]]:
-    """Which of the sentences ground the question (their indices, in the order given), and, when none
-    does, what is missing: the library's gaps, or what the sentence closest to grounding lacks (the
-    first of those lacking least)."""
+    """The first of the sentences (in the order given) that grounds the question, as a list of its index,
+    and, when none does, what is missing: the library's gaps, or what the sentence closest to grounding
+    lacks (the first of those lacking least)."""
     gaps = library_gaps(grounding, evidence)
     if gaps or not evidence:
         return [], gaps
-    lacking = [missing_in(grounding, e) for e in evidence]
-    grounded = [i for i, missing in enumerate(lacking) if not missing]
-    if grounded:
-        return grounded, []
+    lacking = []
+    for i, e in enumerate(evidence):
+        missing = missing_in(grounding, e)
+        if not missing:
+            return [i], []  # the best-ordered sentence that grounds it: the one quoted first
+        lacking.append(missing)
     closest = min(lacking, key=len)
     # A term the library never holds is worth saying so ("The documents never mention tanks").
     around = " ".join(e.passage for e in evidence)
@@ -148,17 +151,15 @@ def missing_in(grounding: Grounding, evidence: Evidence) -> list[Missing]:
     if check is not None and not check(evidence.read, grounding.question, asks.units):
         found.append(Missing(ANSWER_TYPE, kind))
     found += [Missing(PERIOD, p.text) for p in asks.periods if not holds_period(p, evidence.read)]
-    if asks.target:
-        near = f"{evidence.read} {evidence.section}"
-        found += [
-            Missing(TERM, word)
-            for word in asks.target
-            if not holds_term(word, near) and not grounding.close(word, evidence.sentence)
-        ]
     if asks.names:
         around = f"{evidence.read} {evidence.section} {evidence.passage} {evidence.document}"
         found += [Missing(TERM, name) for name in asks.names if not holds_term(name, around)]
-    return found
+    near = f"{evidence.read} {evidence.section}"
+    unsaid = [word for word in asks.target if not holds_term(word, near)]
+    # The model reads a sentence only when the target is all it may lack (a few milliseconds each).
+    if not found:
+        unsaid = [word for word in unsaid if not grounding.close(word, evidence.sentence)]
+    return found + [Missing(TERM, word) for word in unsaid]
 
 
 def holds_term(word: str, text: str) -> bool:
@@ -167,14 +168,22 @@ def holds_term(word: str, text: str) -> bool:
     of its letters ("relationship" for "relations"), spelled out for an acronym ("earnings per share"
     for "EPS"), or by an alias ("U.S." for "American")."""
     stems = terms([word])[0]
-    if stems and stems <= terms([with_forms(text)])[0]:
+    held, words = _read(text)
+    if stems and stems <= held:
         return True
     lower = text.lower()
     if any(alias in lower for alias in _ALIASES.get(word.lower(), ())):
         return True
     if word.isupper() and len(word) > 1 and _spelled_out(word, text):
         return True
-    return any(_forms_of(word.lower(), w) for w in {w.lower() for w in _WORD.findall(text)})
+    return any(_forms_of(word.lower(), w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The text's BM25 terms (with term_forms' forms) and its words, lower case: read once per text,
+    though every word of every question asked of it is looked for."""
+    return frozenset(terms([with_forms(text)])[0]), frozenset(w.lower() for w in _WORD.findall(text))
 
 
 def holds_period(period: Period, text: str) -> bool:
