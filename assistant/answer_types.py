@@ -18,7 +18,7 @@ import re
 
 from .lexical import terms
 from .types import DATE, DESCRIPTION, LIST, NAME, ORGANISATION, PERSON, PLACE, QUANTITY, REASON
-from .word_classes import MODIFIER, NOUN, QUESTION_VERBS, QUESTION_WORDS, VERB, classes, is_modifier
+from .word_classes import MODIFIER, NOUN, QUESTION_VERBS, QUESTION_WORDS, VERB, WORD, bare, classes, is_modifier
 from .word_classes import NAME as NAME_WORD
 
 LENGTH, TIME, PAGES, TEMPERATURE, WEIGHT = "length", "time", "pages", "temperature", "weight"
@@ -131,7 +131,6 @@ _KIND_OF = re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:kinds?|types?|sorts?)\s
 _WHOSE = re.compile(r"\b(?:which|what)\s+([\w-]+)['’]s\b", re.IGNORECASE)  # "Which carmaker's vehicles …"
 _WH = re.compile(r"\b(?:what|which)\s+", re.IGNORECASE)
 _DETERMINERS = frozenset("the a an its their his her our your my this that these those own".split())
-_WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
 
 
 def answer_type(question: str) -> str:
@@ -157,8 +156,8 @@ def heads(question: str) -> frozenset[str]:
     found = {m.group(1) for m in _WHOSE.finditer(question)}
     for match in [*_KIND_OF.finditer(question), *_NAME_OF.finditer(question), *_WH.finditer(question)]:
         nouns = []
-        for word in _WORD.findall(question[match.end() :]):
-            base = re.sub(r"['’]s?$", "", word) or word
+        for word in WORD.findall(question[match.end() :]):
+            base = bare(word)
             if word_classes.get(base) not in (NOUN, MODIFIER, NAME_WORD) or base.lower() in QUESTION_WORDS:
                 break
             if word_classes.get(base) == NOUN:
@@ -199,7 +198,7 @@ def _first_phrase(span: str, word_classes: dict[str, str]) -> list[str]:
     """The words of the span's first noun phrase: up to a verb, or a determiner after a content word
     ("the fine | the Italian competition regulator imposed …"). A participle that could be an adjective
     stays in the phrase when a word follows it ("liquefied natural gas"), not at its end ("bison live")."""
-    words = [re.sub(r"['’]s?$", "", word) or word for word in _WORD.findall(span)]
+    words = [bare(word) for word in WORD.findall(span)]
     phrase: list[str] = []
     for i, base in enumerate(words):
         lower = base.lower()

@@ -26,15 +26,17 @@ import re
 from collections.abc import Callable, Sequence
 
 from .answer_types import answer_type, heads, target, units
+from .instances import INSTANCE_CHECKS
 from .questions import for_search
-from .types import DATE, NAME, ORGANISATION, PERSON, PLACE, QUANTITY, Asks, Period
+from .types import QUANTITY, Asks, Period
 from .word_classes import NAME as NAME_WORD
-from .word_classes import NOUN, QUESTION_VERBS, QUESTION_WORDS, classes, is_modifier
+from .word_classes import NOUN, QUESTION_VERBS, QUESTION_WORDS, WORD, classes, is_modifier
 
 __all__ = ["FOCUS_SHARE", "answer_type", "asks", "content_words", "periods"]
 
-# The answer types whose figure, date or name must stand beside the question's target.
-TYPED = frozenset({QUANTITY, DATE, PERSON, NAME, ORGANISATION, PLACE})
+# The answer types whose figure, date or name must stand beside the question's target: those with an
+# instance to look for (instances.py).
+TYPED = frozenset(INSTANCE_CHECKS)
 _NOT_NOUNS = frozenset({"both", "either", "neither", "none", "other", "others"})  # the lexicon calls them nouns
 
 # A word held by fewer than this share of the library's passages carries the question beyond what
@@ -96,7 +98,6 @@ _TYPE_WORDS = frozenset(
     entities country countries city cities region regions place places location locations""".split()
 )
 _SKIPPED = QUESTION_WORDS | _TYPE_WORDS | QUESTION_VERBS | frozenset(_MONTHS)
-_WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|\*\*|__|`")  # HTML tags and markdown emphasis typed into a question
 
 
@@ -151,7 +152,7 @@ def content_words(question: str, found: Sequence[tuple[Period, tuple[int, int]]]
     word, not a number; each once, in the question's order ("Belarus's" -> "Belarus")."""
     words: list[str] = []
     seen: set[str] = set()
-    for match in _WORD.finditer(question):
+    for match in WORD.finditer(question):
         if any(start <= match.start() < end for _, (start, end) in found):
             continue
         word = re.sub(r"['’]s?$", "", match.group())

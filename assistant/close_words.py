@@ -10,10 +10,11 @@ tell these apart ("tanks" and "army" 0.52, "reliant" and "dependent" 0.35).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
+
+from .word_classes import WORD
 
 # Cosine of two words' contextual vectors at which a sentence says the question's word. Chosen on the
 # abstention sets' train halves with the page and analyst questions beside them (bench/abstention.py):
@@ -21,7 +22,6 @@ import numpy as np
 CLOSE_FLOOR = 0.55
 
 TokenVectors = Callable[[str], tuple[list[tuple[int, int]], np.ndarray] | None]
-_WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
 
 
 class CloseWords:
@@ -51,7 +51,7 @@ class CloseWords:
         words: dict[str, np.ndarray] = {}
         if found is not None:
             spans, vectors = found
-            for match in _WORD.finditer(text.strip()):
+            for match in WORD.finditer(text.strip()):
                 rows = [i for i, (s, e) in enumerate(spans) if e > s and s >= match.start() and e <= match.end()]
                 if rows and match.group().lower() not in words:
                     mean = vectors[rows].mean(axis=0)

@@ -171,12 +171,7 @@ def holds_term(word: str, text: str) -> bool:
     held, words = _read(text)
     if stems and stems <= held:
         return True
-    lower = text.lower()
-    if any(alias in lower for alias in _ALIASES.get(word.lower(), ())):
-        return True
-    if word.isupper() and len(word) > 1 and _spelled_out(word, text):
-        return True
-    return any(_forms_of(word.lower(), w) for w in words)
+    return _held_around(word, text) or any(_forms_of(word.lower(), w) for w in words)
 
 
 @lru_cache(maxsize=4096)
@@ -215,7 +210,7 @@ def _library_holds(shares: Shares, words: Sequence[str]) -> list[bool]:
 
 
 def _held_around(word: str, text: str) -> bool:
-    """An acronym spelled out, or an alias, in the passages retrieved: the library holds it."""
+    """An acronym spelled out ("earnings per share" for "EPS"), or an alias ("U.S." for "American"), in `text`."""
     lower = text.lower()
     return any(alias in lower for alias in _ALIASES.get(word.lower(), ())) or (
         word.isupper() and len(word) > 1 and _spelled_out(word, text)

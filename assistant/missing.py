@@ -1,8 +1,8 @@
 """What no quoted sentence holds (types.Missing) -> the one sentence that tells the reader, checkably.
 
-"The documents never mention tanks." is true of the whole library; "No passage gives a figure for
-exports." of the passages shown below it; "The documents mention tanks but give no figure for them."
-when the target is there and its figure is not (grounding.py decided which). A reader can check each
+"The documents never mention “tanks”." is true of the whole library; "No passage gives a figure for
+“exports”." of the passages shown below it; "The passages mention “migrants”, but none gives a
+figure." when the target is there and its figure is not (grounding.py decided which). A reader can check each
 by searching the documents or reading the passages.
 """
 

@@ -46,7 +46,8 @@ QUESTION_VERBS = frozenset(
     grow grew grown spend spent receive received provide provided consider considered respond responded
     play played serve served face faced hold held keep kept become became offer offered allow allowed""".split()
 )
-_WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
+# A question's word: letters, with inner apostrophes and hyphens ("Belarus's", "go-between", "H100").
+WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
 _VERB_CUES = frozenset("to will would can could should may might must who not".split())
 # What follows a verb, not a noun, after a plural subject: "exports go *to*", "regimes run *the* …".
 _AFTER_VERB = frozenset("to from into in on at for with the a an its their this that these those".split())
@@ -73,14 +74,19 @@ def is_modifier(word: str) -> bool:
     return bool({"ADJ", "ADV"} & lexical_classes(word))
 
 
+def bare(word: str) -> str:
+    """The word without a possessive ("Belarus's" -> "Belarus")."""
+    return re.sub(r"['’]s?$", "", word) or word
+
+
 def classes(question: str) -> dict[str, str]:
     """Each word of the question (as written, and without a possessive 's) -> NAME, NOUN, VERB or MODIFIER."""
-    words = _WORD.findall(question)
+    words = WORD.findall(question)
     found: dict[str, str] = {}
     after_do: int | None = None  # where the last "do/does/did" stands
     verb_since_do = False
     for i, word in enumerate(words):
-        base = re.sub(r"['’]s?$", "", word) or word
+        base = bare(word)
         kind = _class(base, i, words[i - 1] if i else "", after_do, verb_since_do, found)
         following = words[i + 1] if i + 1 < len(words) else ""
         if (
