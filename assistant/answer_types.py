@@ -4,10 +4,13 @@ the noun that only names its kind.
 - **Answer type**: the first rule of _TYPE_RULES that matches, from the wh-word and the noun after
   it ("how many" a QUANTITY, "when" a DATE, "who leads" a PERSON, "which agency" an ORGANISATION).
 - **Units**: "how wide", "how long", "how old", "what temperature" want a figure in units of length,
-  time, degrees …: "20%" does not answer "How wide is the Strait?".
+  time, degrees …: "20%" does not answer "How wide is the Strait?". "How much did it pay/spend/cost"
+  wants a sum of money ("60 ships" does not answer it), "what share" a percentage or fraction, "how
+  many people" a count ("$98 billion" does not answer it).
 - **Target**: the nouns the figure, date or name is *of*: "exports" in "What share of Belarus's
   exports go to Russia?", "treaty" in "When was the Union State treaty signed?". An answer's figure
-  must stand beside them, or it is a figure of something else.
+  must stand beside them, or it is a figure of something else. A figure asked *per* something ("each
+  ship", "per year", "in each of its offices") is of that too: "198 employees" is no count per office.
 - **Heads**: the noun that says what kind of thing the answer is ("Which military *alliance*",
   "What *nickname*", "the *name* of the expert"): the answer is an instance of it, and need not say it.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from .instances import COUNT, MONEY, SHARE
 from .lexical import terms
 from .types import DATE, DESCRIPTION, LIST, NAME, ORGANISATION, PERSON, PLACE, QUANTITY, REASON
 from .word_classes import MODIFIER, NOUN, QUESTION_VERBS, QUESTION_WORDS, VERB, WORD, bare, classes, is_modifier
@@ -76,7 +80,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\W*(?:and |but |so )?who(?:m|se)?\b|[,;:]\s*who(?:m|se)?\b", NAME),
         (rf"\b(?:which|what) (?:\w+ )?(?:{_ORGANISATIONS})\b", ORGANISATION),
         (
-            r"\bwhere\b|\b(?:which|what) (?:\w+ )?(?:country|city|region|state|place|location|province|port|site)\b",
+            r"\bwhere\b|\b(?:which|what) (?:\w+ )?(?:country|countries|city|cities|regions?|states?|places?|"
+            r"locations?|provinces?|ports?|sites?)\b",
             PLACE,
         ),
         (rf"\bwhat (?:is|was|were|are|will be)\b[^?.]*?\b(?:{_QUANTITY_NOUNS})\b", QUANTITY),
@@ -97,8 +102,30 @@ _UNIT_RULES = (
     (re.compile(r"\bhow old\b", re.IGNORECASE), (TIME,)),
     (re.compile(r"\bwhat temperature\b", re.IGNORECASE), (TEMPERATURE,)),
     (re.compile(r"\bhow heavy\b", re.IGNORECASE), (WEIGHT,)),
+    (
+        re.compile(
+            r"\bhow much money\b|\bhow much\b.*\b(?:pays?|paid|paying|spends?|spent|spending|costs?|costing|"
+            r"charges?|charged|charging|earns?|earned|earning|give|gives|gave|given|receives?|received|raised?|"
+            r"borrow(?:s|ed)?|lend|lends|lent|owes?|owed|invest(?:s|ed)?|fund(?:s|ed)?|allocated?|"
+            r"appropriated?|budget(?:s|ed)?|fined?|sell for|sold for)\b"
+            r"|\b(?:at )?(?:what|which) (?:\w+ )?(?:price|cost)\b",
+            re.IGNORECASE,
+        ),
+        (MONEY,),
+    ),
+    (
+        re.compile(r"\bwhat (?:share|percentage|percent|proportion|fraction|portion)\b", re.IGNORECASE),
+        (SHARE,),
+    ),
+    (re.compile(r"\bhow many\b(?!\s+(?:dollars|euros|pounds|rubles|yuan)\b)", re.IGNORECASE), (COUNT,)),
 )
 
+# "each ship", "per year", "in each of its six regional offices": what a figure is asked per.
+_PER = re.compile(
+    r"\b(?:each|per|every)\s+(?:of\s+)?(?P<span>(?:[\w'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[?,.;]|$|\s+"
+    r"(?:in|on|at|by|for|to|from|with|during|since|between|through|that|which|who|and|or|per|each)\b))",
+    re.IGNORECASE,
+)
 # Where the noun phrase an answer is asked about stands, in the order tried: after "how many",
 # "what share of", "what was", "which …", "when was", "how large was".
 _ENDS = (
@@ -126,6 +153,7 @@ _KIND_WORDS = frozenset(
     date month day quarter name kind kinds type types sort company firm person people country place city
     organisation organization organisations organizations""".split()
 )
+_MONEY_WORDS = frozenset("price prices cost costs".split())
 _NAME_OF = re.compile(r"\bname of (?:the|its|their)\s+", re.IGNORECASE)
 _KIND_OF = re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:kinds?|types?|sorts?)\s+of\s+", re.IGNORECASE)
 _WHOSE = re.compile(r"\b(?:which|what)\s+([\w-]+)['’]s\b", re.IGNORECASE)  # "Which carmaker's vehicles …"
@@ -176,6 +204,9 @@ def target(question: str, kind: str = QUANTITY) -> tuple[str, ...]:
     "What *revenue* …") the head that names the answer's kind."""
     word_classes = classes(question)
     ignored = _KIND_WORDS | (heads(question) if kind != QUANTITY else frozenset())
+    if MONEY in units(question):  # "What price did it pay": a sum of money is a price, whatever it is of
+        ignored |= _MONEY_WORDS
+    per = _per(question, word_classes) if kind == QUANTITY else ()
     for pattern in _TARGETS:
         match = pattern.search(question)
         if not match:
@@ -190,8 +221,20 @@ def target(question: str, kind: str = QUANTITY) -> tuple[str, ...]:
             and (i == len(phrase) - 1 or not is_modifier(word))
         ]
         if found:
-            return tuple(dict.fromkeys(found))
-    return ()
+            return tuple(dict.fromkeys([*found, *per]))
+    return per
+
+
+def _per(question: str, word_classes: dict[str, str]) -> tuple[str, ...]:
+    """The noun a figure is asked per: "ship" in "charging each ship", "offices" in "in each of EDA's six
+    regional offices", "year" in "per year" (a share is asked per something too: "per share")."""
+    found = []
+    for match in _PER.finditer(question):
+        words = [bare(w) for w in WORD.findall(match.group("span"))]
+        nouns = [w for w in words if word_classes.get(w) == NOUN and w.lower() not in QUESTION_WORDS]
+        if nouns:
+            found.append(nouns[-1])
+    return tuple(found)
 
 
 def _first_phrase(span: str, word_classes: dict[str, str]) -> list[str]:

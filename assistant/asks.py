@@ -105,7 +105,10 @@ def asks(question: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> A
     """What an answer to the question must hold. `shares` gives, for words, the share of the library's
     passages that hold each (StoredIndex.term_shares); words it holds in FOCUS_SHARE or more of them
     are what the library is about, not what the question adds."""
-    question = for_search(question)  # "Round to two decimals." asks nothing of the documents
+    searched = for_search(question)  # "Round to two decimals." asks nothing of the documents
+    # A figure to round or put in given units is one the reader computes, from inputs in any units.
+    computed = searched != " ".join(question.split())
+    question = searched
     question = _MARKUP.sub(" ", question)  # "<b>railway gauge</b>": the tags ask for nothing
     found = periods(question)
     words = content_words(question, found)
@@ -118,7 +121,7 @@ def asks(question: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> A
         periods=tuple(p for p, _ in found),
         answer_type=kind,
         target=target(question, kind) if kind in TYPED else (),
-        units=units(question) if kind == QUANTITY else (),
+        units=units(question) if kind == QUANTITY and not computed else (),
         names=tuple(w for w in focus if word_classes.get(w) == NAME_WORD),
         nouns=tuple(
             w

@@ -40,6 +40,13 @@ _QUARTER = re.compile(
     r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal\s+)?quarter\b|\bQ([1-4])\b|\b([1-4])Q\b",
     re.IGNORECASE,
 )
+_FISCAL_YEAR = re.compile(r"\b(?:FY\s?|fiscal (?:year )?)((?:19|20)\d\d)\b", re.IGNORECASE)
+# A year right after these is where a span starts or ends, not the period a figure is of.
+_SPAN_END = re.compile(
+    r"\b(?:since|after|before|prior to)\s+(?:the\s+)?(?:end of\s+)?"
+    r"(?:FY\s?|fiscal (?:year )?|calendar (?:year )?)?\W{0,2}$",
+    re.IGNORECASE,
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 # A people's name stands for its country's ("Russian" for "Russia", "Iranian" for "Iran"), as a
 # direction's adjective for the direction ("Western" for "the West").
@@ -49,6 +56,12 @@ _ALIASES = {
     "american": ("u.s.", "united states", "america"),
     "americans": ("u.s.", "united states", "america"),
     "british": ("u.k.", "united kingdom", "britain"),
+    # a figure asked "per year" is given "annually" as often
+    "year": ("annual", "yearly", "a year"),
+    "month": ("monthly", "a month"),
+    "week": ("weekly", "a week"),
+    "day": ("daily", "a day"),
+    "quarter": ("quarterly",),
 }
 _WORD = re.compile(r"[\w'’.-]*\w")
 SHARED_PREFIX = 6  # letters two forms of a word share at least ("relations", "relationship") …
@@ -181,12 +194,20 @@ def _read(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(terms([with_forms(text)])[0]), frozenset(w.lower() for w in _WORD.findall(text))
 
 
+def names_period(text: str) -> bool:
+    """`text` names a year or a quarter ("2023", "FY2024", "Q1", "the second quarter")."""
+    return bool(YEAR.search(text) or _QUARTER.search(text))
+
+
 def holds_period(period: Period, text: str) -> bool:
     """`text` names the period: its year (for a fiscal year, the calendar year it ends in or the one
-    before), and no quarter but the asked one when it names quarters at all."""
+    before, but not another fiscal year the text names as one: "FY2023" is not FY2024), not only as
+    where a span starts or ends ("since FY2011" gives no figure for FY2011), and no quarter but the
+    asked one when it names quarters at all."""
     if period.year is not None:
-        years = {int(y) for y in YEAR.findall(text)}
-        if period.year not in years and not (period.fiscal and period.year - 1 in years):
+        years = {int(m.group()) for m in YEAR.finditer(text) if not _SPAN_END.search(text, 0, m.start())}
+        fiscal = {int(y) for y in _FISCAL_YEAR.findall(text)}
+        if period.year not in years and not (period.fiscal and period.year - 1 in years - fiscal):
             return False
     if period.quarter is not None:
         named = {

@@ -2,14 +2,19 @@
 a person's name, an organisation's name, a place.
 
 Checks a reader can repeat by eye, on the quoted sentence with its table headings (grounding.py):
-- a **figure** is a number that is not a year alone ("242 pages", "$1.35 billion", "one-third");
-  "how wide" wants one in units of length, "how long" of length, time or pages;
+- a **figure** is a number that is not a year alone nor a day of a date ("242 pages", "$1.35 billion",
+  "one-third", not the 1 of "March 1, 2026"); "how wide" wants one in units of length, "how long" of
+  length, time or pages, "how much did it pay" a sum of money ("$3.4 billion", a table "(In millions)"),
+  "what share" a percentage or a fraction ("40%", "one-third", "half"), "how many people" a count
+  (not "$98 billion");
 - a **date** is a year or a month's name;
 - a **person's name** is a title and a name ("President Biden") or two capitalised words the English
   lexicon does not know ("Jensen Huang"), neither given by the question;
 - an **organisation's name** ends in Inc, Corporation, Agency, Committee … ("Islamic Revolutionary
   Guard Corps"), is an acronym ("TSMC"), or is a capitalised word the lexicon does not know ("Micron");
-- a **place** is a capitalised word the question does not give.
+- a **place** is a capitalised word the question does not give and the lexicon does not know
+  ("Guinea" and "China" aside, which it knows as words), or a dotted abbreviation ("U.S.").
+No month is a name or a place.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from collections.abc import Callable, Sequence
 
 from .types import DATE, NAME, ORGANISATION, PERSON, PLACE, QUANTITY
 from .word_classes import is_known
+
+MONEY, SHARE, COUNT = "money", "share", "count"  # units of a figure, beside answer_types' length, time …
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # "2023", and the year in "FY2023"
 _MONTH = re.compile(
@@ -30,6 +37,19 @@ _NUMBER_WORDS = (
     r"billions?|half|third|thirds|fifth|tenth|majority|percent"
 )
 _FIGURE = re.compile(rf"(?<![\w])(?:\$\s?)?\d[\d,.]*%?|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_DAY = re.compile(rf"(?:{_MONTH.pattern})\s+\d{{1,2}}(?!\d)|\d{{1,2}}(?=\s*,\s*(?:19|20)\d\d\b)")
+_MULTIPLIER = re.compile(r"(\d)\s*(?:hundred|thousand|million|billion|trillion)s?\b", re.IGNORECASE)
+_CURRENCY = r"dollars?|euros?|pounds sterling|rubles?|roubles?|yuan|yen|rupees?|francs?|USD|EUR|GBP"
+_MONEY = re.compile(
+    rf"[$€£¥]\s?\d|\b(?:USD|EUR|GBP)\s?\d|\d[\d,.]*\s*(?:thousand|million|billion|trillion)?\s*(?:{_CURRENCY})\b"
+    r"|\(in (?:thousands|millions|billions)\b",  # a financial table's amounts: "(In millions, except …)"
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"\d%|\b(?:percent|per cent|percentage points?|half|halves|thirds?|quarters?|fifths?|tenths?|majority|"
+    r"minority)\b|\bone in \w+|\b\w+ out of \w+",
+    re.IGNORECASE,
+)
 _UNITS = {
     "length": r"miles?|kilometers?|kilometres?|km|meters?|metres?|feet|foot|ft|yards?|inches|nautical",
     "time": r"years?|months?|weeks?|days?|hours?|minutes?|decades?",
@@ -37,6 +57,8 @@ _UNITS = {
     "temperature": r"degrees?|°|fahrenheit|celsius",
     "weight": r"tons?|tonnes?|pounds?|kilograms?|kg|lbs?",
 }
+# A figure in these is found by its own pattern, not by the unit's word after a number.
+_FOUND_BY = {MONEY: _MONEY.search, SHARE: _SHARE.search}
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few)"
 _TITLES = (
     r"Mr\.|Ms\.|Mrs\.|Dr\.|President|Secretary|Senator|Sen\.|Representative|Rep\.|Chair|Chairman|Chairwoman|"
@@ -50,12 +72,23 @@ _ORGANISATION_ENDS = (
 
 
 def has_figure(text: str, _question: str = "", units: Sequence[str] = ()) -> bool:
-    """A number that is not a year alone ("242 pages", "$1.35 billion", "one-third"), in one of
-    `units` when any are asked for ("20 miles" for "how wide")."""
-    if units:
-        wanted = "|".join(_UNITS[u] for u in units)
-        return bool(re.search(rf"\b{_NUMBER}(?:\s+|-)(?:{wanted})\b", text, re.IGNORECASE))
-    return any(not YEAR.fullmatch(m.group().strip("$,.% ")) for m in _FIGURE.finditer(text))
+    """A number that is not a year alone nor a date's day ("242 pages", "$1.35 billion", "one-third"),
+    in one of `units` when any are asked for ("20 miles" for "how wide", "$3.4 billion" for money)."""
+    figures = _MULTIPLIER.sub(r"\1", _DAY.sub(" ", text))  # "$98 billion" is one figure, "March 1" none
+    found = [m for m in _FIGURE.finditer(figures) if not YEAR.fullmatch(m.group().strip("$,.% "))]
+    if not units or not found:
+        return bool(found)
+    if any(_FOUND_BY[u](text) for u in units if u in _FOUND_BY):
+        return True
+    if COUNT in units and any(not _is_money(m, figures) for m in found):
+        return True
+    wanted = "|".join(_UNITS[u] for u in units if u in _UNITS)
+    return bool(wanted) and bool(re.search(rf"\b{_NUMBER}(?:\s+|-)(?:{wanted})\b", text, re.IGNORECASE))
+
+
+def _is_money(figure: re.Match[str], text: str) -> bool:
+    """The figure is a sum of money: "$98 billion", "98 billion dollars" (a count is not)."""
+    return figure.group().startswith("$") or bool(_MONEY.match(text, figure.start()))
 
 
 def has_date(text: str, _question: str = "", _units: Sequence[str] = ()) -> bool:
@@ -73,6 +106,7 @@ def has_person(text: str, question: str = "", _units: Sequence[str] = ()) -> boo
         and m.group(2).lower() not in asked
         and not is_known(m.group(1))
         and not is_known(m.group(2))
+        and not _MONTH.fullmatch(m.group(1))
         for m in re.finditer(r"\b([A-Z][a-z]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z]+)\b", text)
     )
 
@@ -90,6 +124,7 @@ def has_organisation(text: str, question: str = "", _units: Sequence[str] = ()) 
     return any(
         m.group(1).lower() not in asked and not is_known(m.group(1))
         for m in re.finditer(r"(?<=[a-z,;:]\s)([A-Z][a-z]+)", text)
+        if not _MONTH.fullmatch(m.group(1))
     )
 
 
@@ -98,9 +133,24 @@ def has_name(text: str, question: str = "", units: Sequence[str] = ()) -> bool:
 
 
 def has_place(text: str, question: str = "", _units: Sequence[str] = ()) -> bool:
-    """A capitalised word, not opening the text, that the question does not give."""
+    """A capitalised word, not opening the text, that the question does not give and the lexicon does not
+    know as a word ("Lithuania", "Houston"; "China" and a few more it knows), or a dotted abbreviation
+    ("U.S."): "Science" in "the CHIPS and Science Act" is no place, nor is an acronym ("EAA")."""
     asked = _words_of(question)
-    return any(m.start() > 0 and m.group().lower() not in asked for m in re.finditer(r"\b[A-Z][a-zA-Z]+\b", text))
+    if any(m.start() > 0 and m.group().lower() not in asked for m in _PLACE_PHRASES.finditer(text)):
+        return True
+    for m in re.finditer(r"\b[A-Z][a-z]+\b|\b(?:[A-Z]\.){2,}", text):
+        word = m.group()
+        if m.start() == 0 or word.lower() in asked or word.lower().strip(".") in asked or _MONTH.fullmatch(word):
+            continue
+        if "." in word or word in _PLACES_THAT_ARE_WORDS or not is_known(word):
+            return True
+    return False
+
+
+_PLACE_PHRASES = re.compile(r"\bUnited (?:States|Kingdom|Arab Emirates)\b|\b(?:North|South|East|West) [A-Z][a-z]+\b")
+# Countries whose names the lexicon knows as words, so "not known" does not find them.
+_PLACES_THAT_ARE_WORDS = frozenset("China Turkey Guinea Chile Jersey Georgia Jordan Chad Niger Japan Cuba".split())
 
 
 INSTANCE_CHECKS: dict[str, Callable[[str, str, Sequence[str]], bool]] = {

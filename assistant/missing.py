@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .answer_types import LENGTH, TEMPERATURE, TIME, WEIGHT
+from .instances import COUNT, MONEY, SHARE
 from .types import ANSWER_TYPE, DATE, NAME, ORGANISATION, PERIOD, PERSON, PLACE, QUANTITY, TERM, Asks, Missing
 
 # Returned without quoting anything as an answer when there is nothing more precise to say.
@@ -23,6 +25,16 @@ INSTANCE_NAMES = {
     NAME: "a name",
     ORGANISATION: "an organisation's name",
     PLACE: "a place",
+}
+# The figure a question wants in given units (answer_types.units): "none gives a sum of money".
+UNIT_NAMES = {
+    MONEY: "a sum of money",
+    SHARE: "a percentage or share",
+    COUNT: "a count",
+    LENGTH: "a length",
+    TIME: "a duration",
+    TEMPERATURE: "a temperature",
+    WEIGHT: "a weight",
 }
 
 
@@ -48,7 +60,10 @@ def what_is_missing(missing: Sequence[Missing], asks: Asks | None, years: Sequen
         if years:
             return f"The documents cover {_joined([str(y) for y in years], 'and', quoted=False)}, not {asked}."
         return f"The documents never mention {asked}."
-    instance = INSTANCE_NAMES.get(asks.answer_type, "") if asks else ""
+    instance = ""
+    if asks:
+        instance = UNIT_NAMES.get(asks.units[0], "") if asks.units else ""
+        instance = instance or INSTANCE_NAMES.get(asks.answer_type, "")
     target = list(asks.target) if asks else []
     lacks_instance = any(m.kind == ANSWER_TYPE for m in missing)
     terms = [m.text for m in missing if m.kind == TERM]

@@ -33,7 +33,10 @@ QUESTION_WORDS = frozenset(
     about any some much many more most less least all each other than also very there their its it
     this that these those them they he she his her our your we you i an a the of in on at by for to
     from with as and or but not no nor so if into onto over under between during after before since
-    until within without per via among longer still yet ever already currently now again""".split()
+    until within without per via among longer still yet ever already currently now again
+    against toward towards across through throughout beyond despite upon along amid amidst around behind
+    below beneath beside besides near outside inside regarding concerning unlike versus whereas while
+    though although because unless either neither both""".split()
 )
 # Verbs a question puts around what it asks ("Who paid for …", "Which countries does it examine?"):
 # rare in a library or not, they are not what an answer must mention, and they are always verbs.
@@ -44,7 +47,7 @@ QUESTION_VERBS = frozenset(
     used uses make made makes take took taken get got gets see seen show shows showed shown find found
     work worked come came lead led cause caused drive drove driven increase increased decrease decreased
     grow grew grown spend spent receive received provide provided consider considered respond responded
-    play played serve served face faced hold held keep kept become became offer offered allow allowed""".split()
+    play played serve served face faced hold holds held keep kept become became offer offered allow allowed""".split()
 )
 # A question's word: letters, with inner apostrophes and hyphens ("Belarus's", "go-between", "H100").
 WORD = re.compile(r"[A-Za-z][\w'’-]*[A-Za-z0-9]|[A-Za-z]")
@@ -120,7 +123,7 @@ def _class(
     if "NOUN" not in lexicon and "PROPN" not in lexicon:
         return VERB if "VERB" in lexicon else MODIFIER
     if "VERB" in lexicon:
-        if previous in _VERB_CUES:
+        if previous in _VERB_CUES or lexical_classes(previous) == {"ADV"}:  # "currently *holds*"
             return VERB
         # "did Minsk host", "Do Belarusians regard": the first word after the subject of do-support
         if (

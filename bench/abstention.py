@@ -118,12 +118,23 @@ def main() -> None:
                     ),
                 }
             )
+            if args.show:
+                _show_unanswered([(q.question, a) for q, a in answers])
     assistant = _indexed(CRS, embedder)
     for split in splits:
         asked = citations.ask_all(
             assistant, [q for q in citations.read(DATA / "crs_questions.csv") if q.split == split], mode="extractive"
         )
         _print({"set": "crs citation questions", "split": split, "commit": commit, **citations.rates(asked).to_json()})
+        if args.show:
+            _show_unanswered([(a.question.question, a.answer) for a in asked])
+
+
+def _show_unanswered(answers: list[tuple[str, Answer]]) -> None:
+    """Each question with an answer that was not answered, and what its answer says is missing."""
+    for question, answer in answers:
+        if not answer.covered:
+            print(f"    A False {question}\n        {answer.text[:160]}")
 
 
 def _kind(answer: Answer) -> str:

@@ -28,7 +28,8 @@ from .conftest import ROOT
         ("Which agency issues exploration contracts?", ORGANISATION),
         ("Where are optical components made?", PLACE),
         ("Which country hosts the ISA?", PLACE),
-        ("Which countries bordering Belarus does the report examine?", LIST),
+        ("Which countries bordering Belarus does the report examine?", PLACE),  # a list of places
+        ("Which sectors does the report examine?", LIST),
         ("Why did Apple's tax rate rise?", REASON),
         ("What drove the change in gross margin?", REASON),
         ("What is the Clarion-Clipperton Zone?", DESCRIPTION),

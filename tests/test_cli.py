@@ -138,7 +138,7 @@ def test_ask_text_shows_citations_under_the_answer(built: tuple[Path, Path]) -> 
         ),
         (
             "How many migrants crossed from Belarus during the 2021 crisis?",
-            "The passages mention “migrants”, but none gives a figure.",
+            "The passages mention “migrants”, but none gives a count.",
             [{"kind": "answer_type", "text": "quantity", "mentioned": True}],
         ),
     ],

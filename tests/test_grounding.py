@@ -12,9 +12,9 @@ from assistant import Assistant, Settings
 from assistant.answer_types import answer_type, heads, target, units
 from assistant.embedding import Embedder
 from assistant.grounding import Evidence, Grounding, holds_period, holds_term, judge
-from assistant.instances import has_date, has_figure, has_organisation, has_person
+from assistant.instances import has_date, has_figure, has_organisation, has_person, has_place
 from assistant.missing import RELATED, what_is_missing
-from assistant.types import ANSWER_TYPE, DATE, NAME, PERIOD, PERSON, QUANTITY, TERM, Asks, Missing, Period
+from assistant.types import ANSWER_TYPE, DATE, NAME, PERIOD, PERSON, PLACE, QUANTITY, TERM, Asks, Missing, Period
 from assistant.word_classes import MODIFIER, NOUN, VERB, classes
 from assistant.word_classes import NAME as NAME_WORD
 
@@ -36,8 +36,8 @@ def test_word_classes_follow_the_lexicon_and_the_place_in_the_question() -> None
 @pytest.mark.parametrize(
     ("question", "kind", "the_target", "the_units"),
     [
-        ("How many tanks does the Belarusian army have?", QUANTITY, ("tanks",), ()),
-        ("What share of Belarus's exports go to Russia?", QUANTITY, ("exports",), ()),
+        ("How many tanks does the Belarusian army have?", QUANTITY, ("tanks",), ("count",)),
+        ("What share of Belarus's exports go to Russia?", QUANTITY, ("exports",), ("share",)),
         ("When was the Union State treaty between Russia and Belarus signed?", DATE, ("treaty",), ()),
         ("How wide is the Strait of Hormuz at its narrowest point?", QUANTITY, (), ("length",)),
         ("How large was the fine the Italian competition regulator imposed?", QUANTITY, ("fine",), ()),
@@ -45,6 +45,19 @@ def test_word_classes_follow_the_lexicon_and_the_place_in_the_question() -> None
         # "When" opening a clause does not ask for a date; the measure a figure is of is its target
         ("When Amazon split its common stock in May 2022, what was the split ratio?", QUANTITY, ("ratio",), ()),
         ("What revenue does NVIDIA forecast for the third quarter of fiscal 2024?", QUANTITY, ("revenue",), ()),
+        # a sum of money is asked for by what is paid, and a price is one, whatever it is of
+        ("How much does MARAD pay each ship in the program per year?", QUANTITY, ("ship", "year"), ("money",)),
+        ("What price did Amazon agree to pay for iRobot?", QUANTITY, (), ("money",)),
+        # a figure asked per something is of it too
+        (
+            "How many employees work in each of EDA's six regional offices?",
+            QUANTITY,
+            ("employees", "offices"),
+            ("count",),
+        ),
+        ("Which regions won the Tech Hubs awards?", PLACE, (), ()),
+        # "holds" after an adverb is the verb, not what the answer is of
+        ("Which country currently holds the permanent seat on the ISA Council?", PLACE, (), ()),
         ("Who leads the Belarusian opposition?", PERSON, (), ()),
         ("Who paid for the RAND study?", NAME, (), ()),
         ("What is the name of the data center distributor?", NAME, ("data", "center"), ()),
@@ -72,6 +85,20 @@ def test_instances_a_reader_can_see() -> None:
     assert has_figure("about one-third of the world's trade")
     assert has_figure("The Strait is 21 miles wide.", units=("length",))
     assert not has_figure("About 20% of the world's oil passes the Strait.", units=("length",))
+    assert not has_figure("Attacks since March 1, 2026, killed several crew members.")  # a day is no figure
+    assert has_figure("Research and development $ 2,040 $ 1,824", units=("money",))
+    assert has_figure("Net revenue 13,507 (In millions)", units=("money",))  # a financial table's amounts
+    assert not has_figure("up to 60 cargo ships are eligible", units=("money",))
+    assert not has_figure("Current TVL in defi applications is around $98 billion.", units=("count",))
+    assert has_figure("about 3 million users", units=("count",))
+    assert has_figure("a third of its trade", units=("share",)) and has_figure("40% of trade", units=("share",))
+    assert not has_figure("As one Russian military expert noted", units=("share",))
+    assert has_place("alumina from Guinea, India, and Australia", "From which countries?")
+    assert has_place("if the United States ratified it", "Which country?")
+    assert not has_place(
+        "In FY2023, the CHIPS and Science Act authorized the Regional Technology Hubs", "Which regions?"
+    )
+    assert not has_place("the largest share went to the EAA program in March", "Which state?")
     assert has_date("in March") and has_date("since 2020") and not has_date("for many years")
     assert has_person("said President Biden.", "Who issued the order?")
     assert has_person("CEO Jensen Huang signed it.", "Who signed it?")
@@ -88,6 +115,7 @@ def test_terms_are_held_in_their_other_forms() -> None:
     assert holds_term("American", "U.S. and Israeli operations")  # an alias
     assert not holds_term("tanks", "the defense industry depends on Moscow")
     assert not holds_term("employees", "employment fell")  # "employ" is too little of either
+    assert holds_term("year", "paid $5 million annually") and holds_term("month", "monthly users")
 
 
 def test_periods_are_held_by_year_and_not_contradicted_by_another_quarter() -> None:
@@ -97,6 +125,9 @@ def test_periods_are_held_by_year_and_not_contradicted_by_another_quarter() -> N
     assert not holds_period(fiscal_q2, "in the third quarter of fiscal year 2024")
     assert not holds_period(Period("2019", year=2019), "in 2020 and 2021")
     assert holds_period(Period("FY2024", year=2024, fiscal=True), "awards made in FY2024")
+    assert not holds_period(Period("FY2024", year=2024, fiscal=True), "In FY2023, the Act")  # another fiscal year
+    assert not holds_period(Period("FY2011", year=2011, fiscal=True), "Since FY2011, Congress has approved")
+    assert holds_period(Period("FY2011", year=2011, fiscal=True), "In FY2011, Congress gave $300 million")
 
 
 def _grounding(
@@ -154,8 +185,8 @@ def test_a_noun_said_in_other_words_is_no_gap() -> None:
         ),
         (
             [Missing(ANSWER_TYPE, QUANTITY)],
-            Asks(answer_type=QUANTITY, target=("migrants",)),
-            "The passages mention “migrants”, but none gives a figure.",
+            Asks(answer_type=QUANTITY, target=("migrants",), units=("count",)),  # "how many": a count
+            "The passages mention “migrants”, but none gives a count.",
         ),
         ([Missing(PERIOD, "Q3 2023")], Asks(answer_type=DATE), "No passage gives a date for “Q3 2023”."),
     ],
@@ -179,7 +210,7 @@ def summary(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ass
         ("What happened between Belarus and Russia in 2015?", "The documents cover 2020, 2021 and 2022, not “2015”."),
         (
             "How many migrants crossed from Belarus during the 2021 crisis?",
-            "The passages mention “migrants”, but none gives a figure.",
+            "The passages mention “migrants”, but none gives a count.",
         ),
         ("Has Russia moved nuclear weapons into Belarus?", "The documents never mention “weapons”."),
     ],

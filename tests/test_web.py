@@ -440,7 +440,7 @@ NOT_COVERED_ASKS = (
     ("What happened between Belarus and Russia in 1995?", ", not “1995”."),
     (
         "How many migrants crossed from Belarus during the 2021 crisis?",
-        "The passages mention “migrants”, but none gives a figure.",
+        "The passages mention “migrants”, but none gives a count.",
     ),
 )
 
