@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 import numpy as np
 
-from .grounding import FIRST_PAGE_CHARS, Evidence, Grounding, judge, library_years
+from .grounding import FIRST_PAGE_CHARS, Evidence, Grounding, holds_period, judge, library_years, names_period
 from .lexical import terms
 from .missing import NOT_COVERED as NOT_COVERED  # re-exported: said when no passage is relevant at all
 from .missing import not_covered_text
@@ -23,7 +23,7 @@ from .questions import asks_for_apparatus
 from .sentences import sentence_spans
 from .support import addresses_the_model
 from .tables import row_at
-from .types import BODY, CAPTION, PERIOD, Answer, AnswerSentence, Citation, Hit, Missing, Page
+from .types import BODY, CAPTION, PERIOD, Answer, AnswerSentence, Citation, Hit, Missing, Page, Period
 
 SentenceVectors = Callable[[Hit], np.ndarray]  # a hit's sentence vectors, one row per chunk.sentences entry
 
@@ -108,8 +108,10 @@ def extract(
     # Judged on sentences, not passages: a passage embedded with its context line scores low
     # against a short question that never names the document.
     relevant = [c for c in candidates if c.relevant]
-    grounded, missing = (
-        (range(len(relevant)), []) if grounding is None or not relevant else _judge(grounding, relevant, pages)
+    grounded, missing, starts = (
+        (range(len(relevant)), [], [c.start for c in relevant])
+        if grounding is None or not relevant
+        else _judge(grounding, relevant, pages)
     )
     if not grounded:
         # The closest passages are shown for what they are, a footnote among them if nothing else is near.
@@ -128,6 +130,8 @@ def extract(
             question=question, text=text, covered=False, citations=citations, hits=tuple(hits), missing=tuple(missing)
         )
     first = relevant[min(grounded)]  # the best-scored sentence that grounds the question opens the answer
+    # … with the sentence before it when that one names the period it speaks of (_period_lead_in)
+    first = replace(first, start=min(first.start, starts[min(grounded)]))
     chosen = _choose(candidates, most_sentences, first)
     citations = _cite(chosen, pages)
     sentences = tuple(AnswerSentence(_one_line(c.excerpt), (c.key,), True) for c in citations)
@@ -139,23 +143,52 @@ def extract(
 
 def _judge(
     grounding: Grounding, relevant: Sequence[Candidate], pages: Mapping[str, Sequence[Page]]
-) -> tuple[list[int], list[Missing]]:
-    """grounding.judge on each relevant sentence as a reader sees it: with the sentence it leans on, its
-    table headings, its section, its passage and the start of its document."""
-    evidence = []
+) -> tuple[list[int], list[Missing], list[int]]:
+    """grounding.judge on each relevant sentence as a reader sees it: with the sentence it leans on (or
+    that names its period), its table headings, its section, its passage and the start of its
+    document; and where each sentence so read starts."""
+    evidence, starts = [], []
+    periods = [p for p in grounding.asks.periods if p.year is not None]
     for c in relevant:
         row = row_at(c.page.text, c.start, c.end)
         document = c.hit.chunk.document
+        start = with_lead_in(c.page, c.start, c.end)
+        if start == c.start and periods and row is None:
+            start = _period_lead_in(c.page, c.start, c.end, periods)
+        starts.append(start)
         evidence.append(
             Evidence(
-                sentence=c.page.text[with_lead_in(c.page, c.start, c.end) : c.end],
+                sentence=c.page.text[start : c.end],
                 headings=f"{row.columns} {row.group}" if row else "",
                 section=c.page.section_at(c.start),
                 passage=c.hit.chunk.search_text,
                 document=f"{document}\n{pages[document][0].text[:FIRST_PAGE_CHARS]}",
             )
         )
-    return judge(grounding, evidence)
+    return *judge(grounding, evidence), starts
+
+
+def _period_lead_in(page: Page, start: int, end: int, periods: Sequence[Period]) -> int:
+    """Where the excerpt of page.text[start:end] starts when it names no period and the sentence before it,
+    in its paragraph, names the asked periods: a sentence speaks of the year last named ("P.L. 119-74
+    provided $466 million" after "… included appropriations for EDA for FY2026."), and the reader is
+    shown that year. Else `start`."""
+    text = page.text
+    if names_period(text[start:end]):  # "for Q1" is the sentence's own period, however short
+        return start
+    before = [(s, e) for s, e in _spans(text, page.markers) if e <= start]
+    if not before:
+        return start
+    previous_start, previous_end = before[-1]
+    if (
+        "\n\n" in text[previous_end:start]
+        or is_heading(page, previous_start, previous_end)
+        or is_title(page, previous_start, previous_end)
+        or end - previous_start > LEAD_IN_CHARS
+    ):
+        return start
+    held = all(holds_period(p, text[previous_start:previous_end]) for p in periods)
+    return previous_start if held else start
 
 
 def sentence_candidates(

@@ -253,6 +253,34 @@ def test_a_fresh_summary_file(tmp_path: Path, make_assistant: Callable[..., Assi
     assert answer.covered and "500 tanks" in answer.citations[0].excerpt
 
 
+def test_a_sentence_speaks_of_the_period_the_one_before_it_names(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    """"The act provided $52 million" names no year; the sentence before it names 2024: the figure is
+    2024's, and the excerpt quoted opens with that sentence, verbatim, so the reader sees the year.
+    Asked for 2023, the same figure grounds nothing. Asked what the agency pays per ship, "60 ships"
+    is no sum of money, so the question is not covered."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbor.md").write_text(
+        "# Funding\n\nThe 2024 budget act set aside funds for the Harbor Agency. The act provided $52 million "
+        "to the agency for dredging and repairs.\n\nUp to 60 ships a year may join the Harbor Agency's "
+        "charter program, which pays shipowners to keep their vessels under the national flag.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant(docs, tmp_path / "idx")
+    assistant.index()
+    answer = assistant.ask("How much did the 2024 budget act give the Harbor Agency?")
+    assert answer.covered
+    first = answer.citations[0]
+    assert first.excerpt.startswith("The 2024 budget act") and "$52 million" in first.excerpt
+    page = assistant.stored_index().pages["harbor.md"][first.page_start - 1]
+    assert page.text[first.char_start : first.char_end] == first.excerpt
+    assert not assistant.ask("How much did the 2023 budget act give the Harbor Agency?").covered
+    paid = assistant.ask("How much does the Harbor Agency pay each ship in the charter program?")
+    assert not paid.covered and "none gives a sum of money" in paid.text
+
+
 def test_the_summary_abstention_set_answers_and_abstains(summary: Assistant) -> None:
     """The 48 questions of tests/data/abstention_summary.csv, both halves, quoted: a floor under what
     bench/abstention.py measured (0.92 answered, 0.79 "not covered"), so that a change that loses
