@@ -9,7 +9,8 @@ the noun that only names its kind.
   many people" a count ("$98 billion" does not answer it).
 - **Target**: the nouns the figure, date or name is *of*: "exports" in "What share of Belarus's
   exports go to Russia?", "treaty" in "When was the Union State treaty signed?". An answer's figure
-  must stand beside them, or it is a figure of something else. A figure asked *per* something ("each
+  must stand beside them, or it is a figure of something else; a forecast must say it is one ("is
+  expected to be", "outlook"). A figure asked *per* something ("each
   ship", "per year", "in each of its offices") is of that too: "198 employees" is no count per office.
 - **Heads**: the noun that says what kind of thing the answer is ("Which military *alliance*",
   "What *nickname*", "the *name* of the expert"): the answer is an instance of it, and need not say it.
@@ -120,6 +121,14 @@ _UNIT_RULES = (
     (re.compile(r"\bhow many\b(?!\s+(?:dollars|euros|pounds|rubles|yuan)\b)", re.IGNORECASE), (COUNT,)),
 )
 
+# A question that asks for a forecast wants one the answer says it is: a past quarter's revenue does not
+# answer "What revenue does it forecast for the next quarter?". Not "expected": as often an estimate
+# ("the years its video content is expected to remain in use") as a forecast.
+FORECAST = "forecast"
+_FORECAST = re.compile(
+    r"\b(?:forecasts?|forecasted|outlook|guidance|guide[sd]?|predicts?|predicted|projected)\b",
+    re.IGNORECASE,
+)
 # "each ship", "per year", "in each of its six regional offices": what a figure is asked per.
 _PER = re.compile(
     r"\b(?:each|per|every)\s+(?:of\s+)?(?P<span>(?:[\w'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[?,.;]|$|\s+"
@@ -207,6 +216,7 @@ def target(question: str, kind: str = QUANTITY) -> tuple[str, ...]:
     if MONEY in units(question):  # "What price did it pay": a sum of money is a price, whatever it is of
         ignored |= _MONEY_WORDS
     per = _per(question, word_classes) if kind == QUANTITY else ()
+    ahead = (FORECAST,) if _FORECAST.search(question) else ()
     for pattern in _TARGETS:
         match = pattern.search(question)
         if not match:
@@ -221,8 +231,8 @@ def target(question: str, kind: str = QUANTITY) -> tuple[str, ...]:
             and (i == len(phrase) - 1 or not is_modifier(word))
         ]
         if found:
-            return tuple(dict.fromkeys([*found, *per]))
-    return per
+            return tuple(dict.fromkeys([*found, *per, *ahead]))
+    return (*per, *ahead)
 
 
 def _per(question: str, word_classes: dict[str, str]) -> tuple[str, ...]:

@@ -56,6 +56,8 @@ _ALIASES = {
     "american": ("u.s.", "united states", "america"),
     "americans": ("u.s.", "united states", "america"),
     "british": ("u.k.", "united kingdom", "britain"),
+    # what a question asks to be forecast, a document says is expected (answer_types.FORECAST)
+    "forecast": ("expect", "anticipate", "outlook", "guidance", "projected", "projection", "predict", "forecast"),
     # a figure asked "per year" is given "annually" as often
     "year": ("annual", "yearly", "a year"),
     "month": ("monthly", "a month"),

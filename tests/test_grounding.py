@@ -44,7 +44,13 @@ def test_word_classes_follow_the_lexicon_and_the_place_in_the_question() -> None
         ("How long is the full RAND report?", QUANTITY, (), ("length", "time", "pages")),  # "report" asks the documents
         # "When" opening a clause does not ask for a date; the measure a figure is of is its target
         ("When Amazon split its common stock in May 2022, what was the split ratio?", QUANTITY, ("ratio",), ()),
-        ("What revenue does NVIDIA forecast for the third quarter of fiscal 2024?", QUANTITY, ("revenue",), ()),
+        # a forecast is asked for, and the answer must say it is one
+        (
+            "What revenue does NVIDIA forecast for the third quarter of fiscal 2024?",
+            QUANTITY,
+            ("revenue", "forecast"),
+            (),
+        ),
         # a sum of money is asked for by what is paid, and a price is one, whatever it is of
         ("How much does MARAD pay each ship in the program per year?", QUANTITY, ("ship", "year"), ("money",)),
         ("What price did Amazon agree to pay for iRobot?", QUANTITY, (), ("money",)),
@@ -116,6 +122,8 @@ def test_terms_are_held_in_their_other_forms() -> None:
     assert not holds_term("tanks", "the defense industry depends on Moscow")
     assert not holds_term("employees", "employment fell")  # "employ" is too little of either
     assert holds_term("year", "paid $5 million annually") and holds_term("month", "monthly users")
+    assert holds_term("forecast", "Operating income is expected to be between $3.0 billion and $5.5 billion")
+    assert not holds_term("forecast", "Gaming revenue for the second quarter was $2.49 billion")
 
 
 def test_periods_are_held_by_year_and_not_contradicted_by_another_quarter() -> None:
@@ -256,7 +264,7 @@ def test_a_fresh_summary_file(tmp_path: Path, make_assistant: Callable[..., Assi
 def test_a_sentence_speaks_of_the_period_the_one_before_it_names(
     tmp_path: Path, make_assistant: Callable[..., Assistant]
 ) -> None:
-    """"The act provided $52 million" names no year; the sentence before it names 2024: the figure is
+    """ "The act provided $52 million" names no year; the sentence before it names 2024: the figure is
     2024's, and the excerpt quoted opens with that sentence, verbatim, so the reader sees the year.
     Asked for 2023, the same figure grounds nothing. Asked what the agency pays per ship, "60 ships"
     is no sum of money, so the question is not covered."""
