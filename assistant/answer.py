@@ -158,7 +158,7 @@ def _judge(
         starts.append(start)
         evidence.append(
             Evidence(
-                sentence=c.page.text[start : c.end],
+                sentence=_without_markers(c.page, start, c.end),
                 headings=f"{row.columns} {row.group}" if row else "",
                 section=c.page.section_at(c.start),
                 passage=c.hit.chunk.search_text,
@@ -166,6 +166,16 @@ def _judge(
             )
         )
     return *judge(grounding, evidence), starts
+
+
+def _without_markers(page: Page, start: int, end: int) -> str:
+    """page.text[start:end] without its footnote markers: the "37" of "… as well.37" is no figure."""
+    text, kept = page.text, []
+    for marker_start, marker_end in page.markers:
+        if start <= marker_start and marker_end <= end:
+            kept.append(text[start:marker_start])
+            start = marker_end
+    return "".join(kept) + text[start:end]
 
 
 def _period_lead_in(page: Page, start: int, end: int, periods: Sequence[Period]) -> int:

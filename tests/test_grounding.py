@@ -267,13 +267,16 @@ def test_a_sentence_speaks_of_the_period_the_one_before_it_names(
     """ "The act provided $52 million" names no year; the sentence before it names 2024: the figure is
     2024's, and the excerpt quoted opens with that sentence, verbatim, so the reader sees the year.
     Asked for 2023, the same figure grounds nothing. Asked what the agency pays per ship, "60 ships"
-    is no sum of money, so the question is not covered."""
+    is no sum of money, and a footnote's marker is no count of staff: neither question is covered."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "harbor.md").write_text(
         "# Funding\n\nThe 2024 budget act set aside funds for the Harbor Agency. The act provided $52 million "
         "to the agency for dredging and repairs.\n\nUp to 60 ships a year may join the Harbor Agency's "
-        "charter program, which pays shipowners to keep their vessels under the national flag.\n",
+        "charter program, which pays shipowners to keep their vessels under the national flag.\n\n"
+        "## Staff\n\nThe Harbor Agency has staff working in each of its regional offices, which serve the ports "
+        "along the coast.[^12]\n\n"
+        "[^12]: Harbor Agency, staffing plan.\n",
         encoding="utf-8",
     )
     assistant = make_assistant(docs, tmp_path / "idx")
@@ -287,6 +290,9 @@ def test_a_sentence_speaks_of_the_period_the_one_before_it_names(
     assert not assistant.ask("How much did the 2023 budget act give the Harbor Agency?").covered
     paid = assistant.ask("How much does the Harbor Agency pay each ship in the charter program?")
     assert not paid.covered and "none gives a sum of money" in paid.text
+    # a footnote marker is no figure: "12" is the note the sentence points to, not a count of staff
+    staff = assistant.ask("How many staff work in each of the Harbor Agency's regional offices?")
+    assert not staff.covered and "none gives a count" in staff.text
 
 
 def test_the_summary_abstention_set_answers_and_abstains(summary: Assistant) -> None:
