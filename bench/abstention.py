@@ -4,8 +4,10 @@
 
 - the abstention sets (tests/data/abstention_*.csv): the bundled summary, NVIDIA's Q2 2023 10-Q, and
   three CRS reports each asked of its own index, and the CRS questions asked of all six reports
-  together: answerable questions answered, their fact quoted, unanswerable ones "not covered", and
-  for those, whether `missing` names what the set's `absent` column says is absent (words shared);
+  together; then the same for the other three CRS reports (abstention_crs_fresh.csv, written after
+  the first grounding rules): answerable questions answered, their fact quoted, unanswerable ones
+  "not covered", and for those, whether `missing` names what the set's `absent` column says is
+  absent (words shared);
 - questions that all have answers: the page questions (Amazon's Q1 2023 10-Q alone), the analyst
   questions (the 12 Docugami filings), the CRS citation questions (the six CRS reports): answered,
   and an expected page cited;
@@ -52,6 +54,7 @@ def main() -> None:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()
     crs = abstention.read(DATA / "abstention_crs.csv")
+    fresh = abstention.read(DATA / "abstention_crs_fresh.csv")  # written after the rules, on the other three
     sets = [
         ("summary", ROOT / "documents", abstention.read(DATA / "abstention_summary.csv")),
         ("nvda", _alone(DOCUGAMI / "2023 Q2 NVDA.pdf"), abstention.read(DATA / "abstention_nvda.csv")),
@@ -60,6 +63,11 @@ def main() -> None:
             for r in sorted({q.document for q in crs})
         ),
         ("crs, six reports", CRS, crs),
+        *(
+            (f"crs fresh {r}", _alone(CRS / r), [q for q in fresh if q.document == r])
+            for r in sorted({q.document for q in fresh})
+        ),
+        ("crs fresh, six reports", CRS, fresh),
     ]
     embedder = None
     kinds: Counter[str] = Counter()
