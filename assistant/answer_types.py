@@ -33,7 +33,7 @@ _QUANTITY_NOUNS = (
     r"spending|price|prices|rate|rates|ratio|margin|margins|amount|total|number|value|size|share|"
     r"percentage|proportion|growth|debt|cash|assets|liabilities|equity|budget|funding|appropriations?|"
     r"population|capacity|volume|output|gdp|deficit|surplus|dividend|dividends|capex|salary|wages?|"
-    r"compensation|capitali[sz]ation|valuation"
+    r"compensation|capitali[sz]ation|valuation|fees?|tolls?|premiums?|payments?"
 )
 # Nouns and verbs that make "who" ask for a person's name; any other "who" may be answered by a
 # company or an agency ("Who paid for the study?").
@@ -109,7 +109,7 @@ _UNIT_RULES = (
             r"charges?|charged|charging|earns?|earned|earning|give|gives|gave|given|receives?|received|raised?|"
             r"borrow(?:s|ed)?|lend|lends|lent|owes?|owed|invest(?:s|ed)?|fund(?:s|ed)?|allocated?|"
             r"appropriated?|budget(?:s|ed)?|fined?|sell for|sold for)\b"
-            r"|\b(?:at )?(?:what|which) (?:\w+ )?(?:price|cost)\b",
+            r"|\b(?:at )?(?:what|which) (?:\w+ )?(?:price|cost|fee|toll|premium|payment)s?\b",
             re.IGNORECASE,
         ),
         (MONEY,),
@@ -162,7 +162,7 @@ _KIND_WORDS = frozenset(
     date month day quarter name kind kinds type types sort company firm person people country place city
     organisation organization organisations organizations""".split()
 )
-_MONEY_WORDS = frozenset("price prices cost costs".split())
+_MONEY_WORDS = frozenset("price prices cost costs fee fees toll tolls premium premiums payment payments".split())
 _NAME_OF = re.compile(r"\bname of (?:the|its|their)\s+", re.IGNORECASE)
 _KIND_OF = re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?(?:kinds?|types?|sorts?)\s+of\s+", re.IGNORECASE)
 _WHOSE = re.compile(r"\b(?:which|what)\s+([\w-]+)['’]s\b", re.IGNORECASE)  # "Which carmaker's vehicles …"
@@ -233,6 +233,11 @@ def target(question: str, kind: str = QUANTITY) -> tuple[str, ...]:
         if found:
             return tuple(dict.fromkeys([*found, *per, *ahead]))
     return (*per, *ahead)
+
+
+def per(question: str) -> tuple[str, ...]:
+    """The nouns a figure is asked per ("ship" in "How much does it pay each ship?")."""
+    return _per(question, classes(question))
 
 
 def _per(question: str, word_classes: dict[str, str]) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .answer_types import answer_type, heads, target, units
+from .answer_types import answer_type, heads, per, target, units
 from .instances import INSTANCE_CHECKS
 from .questions import for_search
 from .types import QUANTITY, Asks, Period
@@ -120,7 +120,7 @@ def asks(question: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> A
         focus=focus,
         periods=tuple(p for p, _ in found),
         answer_type=kind,
-        target=target(question, kind) if kind in TYPED else (),
+        target=_target(question, kind, shares) if kind in TYPED else (),
         units=units(question) if kind == QUANTITY and not computed else (),
         names=tuple(w for w in focus if word_classes.get(w) == NAME_WORD),
         nouns=tuple(
@@ -148,6 +148,14 @@ def periods(question: str) -> list[tuple[Period, tuple[int, int]]]:
                 taken.append(span)
                 found.append((period, span))
     return sorted(found, key=lambda item: item[1][0])
+
+
+def _target(question: str, kind: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> tuple[str, ...]:
+    """answer_types.target, but for what a figure is asked per when the library never names it: "each
+    side" of a treaty is said "the United States and Russia" (the figure itself must still be there)."""
+    found = target(question, kind)
+    unnamed = [w for w, share in zip(per(question), shares(per(question)), strict=True) if share == 0]
+    return tuple(w for w in found if w not in unnamed)
 
 
 def content_words(question: str, found: Sequence[tuple[Period, tuple[int, int]]] = ()) -> list[str]:

@@ -47,6 +47,10 @@ _SPAN_END = re.compile(
     r"(?:FY\s?|fiscal (?:year )?|calendar (?:year )?)?\W{0,2}$",
     re.IGNORECASE,
 )
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+_MONTH_DAY = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?!\d)", re.IGNORECASE
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 # A people's name stands for its country's ("Russian" for "Russia", "Iranian" for "Iran"), as a
 # direction's adjective for the direction ("Western" for "the West").
@@ -56,6 +60,14 @@ _ALIASES = {
     "american": ("u.s.", "united states", "america"),
     "americans": ("u.s.", "united states", "america"),
     "british": ("u.k.", "united kingdom", "britain"),
+    # a capital for its government ("Washington's attempts", "Moscow declined")
+    "washington": ("u.s.", "united states"),
+    "moscow": ("russia",),
+    "beijing": ("china",),
+    "minsk": ("belarus",),
+    "kyiv": ("ukraine",),
+    "tehran": ("iran",),
+    "brussels": ("nato", "european union"),
     # what a question asks to be forecast, a document says is expected (answer_types.FORECAST)
     "forecast": ("expect", "anticipate", "outlook", "guidance", "projected", "projection", "predict", "forecast"),
     # a figure asked "per year" is given "annually" as often
@@ -204,12 +216,17 @@ def names_period(text: str) -> bool:
 def holds_period(period: Period, text: str) -> bool:
     """`text` names the period: its year (for a fiscal year, the calendar year it ends in or the one
     before, but not another fiscal year the text names as one: "FY2023" is not FY2024), not only as
-    where a span starts or ends ("since FY2011" gives no figure for FY2011), and no quarter but the
-    asked one when it names quarters at all."""
+    where a span starts or ends ("since FY2011" gives no figure for FY2011), no quarter but the
+    asked one when it names quarters at all, and no day of the asked month but the asked one when it
+    names days of it."""
     if period.year is not None:
         years = {int(m.group()) for m in YEAR.finditer(text) if not _SPAN_END.search(text, 0, m.start())}
         fiscal = {int(y) for y in _FISCAL_YEAR.findall(text)}
         if period.year not in years and not (period.fiscal and period.year - 1 in years - fiscal):
+            return False
+    if period.month is not None and period.day is not None:
+        days = {int(m.group(2)) for m in _MONTH_DAY.finditer(text) if _month(m.group(1)) == period.month}
+        if days and period.day not in days:  # "February 5, 2026" is not February 11
             return False
     if period.quarter is not None:
         named = {
@@ -219,6 +236,10 @@ def holds_period(period: Period, text: str) -> bool:
         if named and period.quarter not in named:
             return False
     return True
+
+
+def _month(name: str) -> int:
+    return next(i for i, month in enumerate(_MONTH_NAMES, start=1) if month.startswith(name.lower()[:3]))
 
 
 def _library_holds(shares: Shares, words: Sequence[str]) -> list[bool]:

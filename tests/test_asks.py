@@ -95,3 +95,6 @@ def test_focus_terms_are_the_words_the_library_rarely_holds(
     found = asks("What happened between Russia and Belarus in Vilnius in 2019?", shares)
     assert (found.focus, found.periods) == (("Vilnius",), (Period("2019", year=2019),))
     assert shares(["Belarus", "tanks", "the"]) == [1.0, 0.0, 1.0]  # a stopword is held everywhere
+    # what a figure is asked per is asked for only when the library names it: "each month" it never does
+    assert asks("How many tanks does Russia deliver to Belarus each month?", shares).target == ("tanks",)
+    assert asks("How many tanks does Russia deliver to Belarus each year?", shares).target == ("tanks", "year")
