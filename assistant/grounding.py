@@ -25,10 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .answer_types import FORECAST
 from .instances import INSTANCE_CHECKS, YEAR
 from .lexical import terms
 from .term_forms import with_forms
-from .types import ANSWER_TYPE, PERIOD, TERM, Asks, Missing, Period
+from .types import ANSWER_TYPE, PERIOD, QUANTITY, TERM, Asks, Missing, Period
 from .word_classes import lexical_classes
 
 Shares = Callable[[Sequence[str]], Sequence[float]]  # words -> share of the library's passages holding each
@@ -78,6 +79,9 @@ _ALIASES = {
     "quarter": ("quarterly",),
 }
 _WORD = re.compile(r"[\w'’.-]*\w")
+# Where a sentence turns to another clause, about something else: ", with …", ", while …", "; ", " — "
+# (not ", which …": a relative clause is about the noun before it).
+_CLAUSE_BREAK = re.compile(r",\s+(?:with|while|whereas)\b|;|\s[—–]\s")
 SHARED_PREFIX = 6  # letters two forms of a word share at least ("relations", "relationship") …
 SHARED_PART = 0.75  # … and the share of the shorter word that is
 
@@ -186,7 +190,24 @@ def missing_in(grounding: Grounding, evidence: Evidence) -> list[Missing]:
     # The model reads a sentence only when the target is all it may lack (a few milliseconds each).
     if not found:
         unsaid = [word for word in unsaid if not grounding.close(word, evidence.sentence)]
+    if not found and not unsaid and kind == QUANTITY and check and not _in_one_clause(grounding, evidence, check):
+        unsaid = [word for word in asks.target if word != FORECAST]
     return found + [Missing(TERM, word) for word in unsaid]
+
+
+def _in_one_clause(grounding: Grounding, evidence: Evidence, check: Callable[[str, str, Sequence[str]], bool]) -> bool:
+    """The figure and a target word the sentence says stand in one clause of it: "17 attacks on vessels
+    since March 1, | with several crew members killed" gives no count of crew members. A table row
+    (its figures are of its label) and a target held only by the headings, the section or in other
+    words have no clause to compare."""
+    targets = [word for word in grounding.asks.target if word != FORECAST]
+    sentence = evidence.sentence
+    if evidence.headings.strip() or not any(holds_term(word, sentence) for word in targets):
+        return True
+    return any(
+        check(clause, grounding.question, grounding.asks.units) and any(holds_term(word, clause) for word in targets)
+        for clause in _CLAUSE_BREAK.split(sentence)
+    )
 
 
 def holds_term(word: str, text: str) -> bool:

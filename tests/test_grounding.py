@@ -163,6 +163,17 @@ def test_judge_finds_the_sentence_that_holds_every_ask() -> None:
     assert grounded == [] and missing == [Missing(ANSWER_TYPE, QUANTITY)]  # the first lacks least: only the figure
 
 
+def test_a_figure_must_stand_in_the_clause_of_what_it_counts() -> None:
+    """ "17 attacks …, with several crew members killed": the 17 counts attacks, and the clause about
+    crew members has no figure; a sentence whose figure counts crew members grounds the question."""
+    asks = Asks(answer_type=QUANTITY, target=("crew", "members"), units=("count",))
+    grounding = _grounding("How many crew members have died in the attacks?", asks, held=("crew", "members"))
+    attacks = Evidence("The center has recorded 17 attacks on vessels, with several crew members killed or injured.")
+    grounded, missing = judge(grounding, [attacks])
+    assert grounded == [] and missing == [Missing(TERM, "crew"), Missing(TERM, "members")]
+    assert judge(grounding, [attacks, Evidence("At least 12 crew members were killed in the attacks.")]) == ([1], [])
+
+
 def test_judge_says_when_the_library_never_holds_a_name_or_a_year() -> None:
     asks = Asks(focus=("Crimea",), periods=(Period("2014", year=2014),), names=("Crimea",))
     grounding = _grounding("Why did Belarus not recognise the annexation of Crimea in 2014?", asks, held=("belarus",))
