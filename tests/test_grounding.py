@@ -174,6 +174,17 @@ def test_a_figure_must_stand_in_the_clause_of_what_it_counts() -> None:
     assert judge(grounding, [attacks, Evidence("At least 12 crew members were killed in the attacks.")]) == ([1], [])
 
 
+def test_a_passage_naming_all_but_one_of_three_names_is_about_them() -> None:
+    """ "NOAA, BOEM and USGS": a passage naming NOAA and USGS is about the site they study; one naming
+    only NOAA is not, and neither is a passage missing the one name a question gives."""
+    asks = Asks(answer_type=QUANTITY, names=("NOAA", "BOEM", "USGS"))
+    grounding = _grounding("How many sites have NOAA, BOEM and USGS studied?", asks, held=("noaa", "boem", "usgs"))
+    assert judge(grounding, [Evidence("NOAA and USGS have studied four sites.")]) == ([0], [])
+    assert judge(grounding, [Evidence("NOAA has studied four sites.")])[0] == []
+    one = _grounding("How many sites has BOEM studied?", Asks(answer_type=QUANTITY, names=("BOEM",)), held=("boem",))
+    assert judge(one, [Evidence("NOAA has studied four sites.")])[0] == []
+
+
 def test_judge_says_when_the_library_never_holds_a_name_or_a_year() -> None:
     asks = Asks(focus=("Crimea",), periods=(Period("2014", year=2014),), names=("Crimea",))
     grounding = _grounding("Why did Belarus not recognise the annexation of Crimea in 2014?", asks, held=("belarus",))
