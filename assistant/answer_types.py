@@ -10,8 +10,8 @@ the noun that only names its kind.
 - **Target**: the nouns the figure, date or name is *of*: "exports" in "What share of Belarus's
   exports go to Russia?", "treaty" in "When was the Union State treaty signed?". An answer's figure
   must stand beside them, or it is a figure of something else; a forecast must say it is one ("is
-  expected to be", "outlook"). A figure asked *per* something ("each
-  ship", "per year", "in each of its offices") is of that too: "198 employees" is no count per office.
+  expected to be", "outlook"). A figure asked *per* something ("each ship", "per year", "in each of
+  its offices") is of that too: "198 employees" is no count per office.
 - **Heads**: the noun that says what kind of thing the answer is ("Which military *alliance*",
   "What *nickname*", "the *name* of the expert"): the answer is an instance of it, and need not say it.
 """

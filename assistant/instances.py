@@ -13,7 +13,8 @@ Checks a reader can repeat by eye, on the quoted sentence with its table heading
 - an **organisation's name** ends in Inc, Corporation, Agency, Committee … ("Islamic Revolutionary
   Guard Corps"), is an acronym ("TSMC"), or is a capitalised word the lexicon does not know ("Micron");
 - a **place** is a capitalised word the question does not give and the lexicon does not know
-  ("Guinea" and "China" aside, which it knows as words), or a dotted abbreviation ("U.S.").
+  ("Guinea" and "China" aside, which it knows as words), "United States", "UAE", or a dotted
+  abbreviation ("U.S.", "W.D. Wash.") but a law's or an order's ("P.L.", "E.O.").
 No month is a name or a place.
 """
 
@@ -45,9 +46,13 @@ _MONEY = re.compile(
     r"|\(in (?:thousands|millions|billions)\b",  # a financial table's amounts: "(In millions, except …)"
     re.IGNORECASE,
 )
+# A share, not a period: "a third", "half of", "one in five", but not "third quarter" or "first half".
+_SMALL = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 _SHARE = re.compile(
-    r"\d%|\b(?:percent|per cent|percentage points?|half|halves|thirds?|quarters?|fifths?|tenths?|majority|"
-    r"minority)\b|\bone in \w+|\b\w+ out of \w+",
+    r"\d%|\b(?:percent|per cent|percentage points?)\b|\b(?:one|a|two)[ -]thirds?\b|\b(?:a|one|three)[ -]quarters?"
+    r"\b|\b(?:one|a)[ -]half\b|(?<!first )(?<!second )\bhalf (?:of|the)\b|"
+    rf"\b(?:one|a|two|three|four)[ -](?:fifths?|tenths?)\b|\b(?:majority|minority) of\b|"
+    rf"\b{_SMALL} (?:in|out of) (?:every )?{_SMALL}\b",
     re.IGNORECASE,
 )
 _UNITS = {
@@ -76,10 +81,12 @@ def has_figure(text: str, _question: str = "", units: Sequence[str] = ()) -> boo
     in one of `units` when any are asked for ("20 miles" for "how wide", "$3.4 billion" for money)."""
     figures = _MULTIPLIER.sub(r"\1", _DAY.sub(" ", text))  # "$98 billion" is one figure, "March 1" none
     found = [m for m in _FIGURE.finditer(figures) if not YEAR.fullmatch(m.group().strip("$,.% "))]
-    if not units or not found:
+    if not units:
         return bool(found)
-    if any(_FOUND_BY[u](text) for u in units if u in _FOUND_BY):
+    if any(_FOUND_BY[u](text) for u in units if u in _FOUND_BY):  # "a quarter of": a share with no number
         return True
+    if not found:
+        return False
     if COUNT in units and any(not _is_money(m, figures) for m in found):
         return True
     wanted = "|".join(_UNITS[u] for u in units if u in _UNITS)
@@ -134,21 +141,26 @@ def has_name(text: str, question: str = "", units: Sequence[str] = ()) -> bool:
 
 def has_place(text: str, question: str = "", _units: Sequence[str] = ()) -> bool:
     """A capitalised word, not opening the text, that the question does not give and the lexicon does not
-    know as a word ("Lithuania", "Houston"; "China" and a few more it knows), or a dotted abbreviation
-    ("U.S."): "Science" in "the CHIPS and Science Act" is no place, nor is an acronym ("EAA")."""
+    know as a word ("Lithuania", "Houston"; "China" and a few more it knows), or "United States", "U.S."
+    …: "Science" in "the CHIPS and Science Act" is no place, nor is an acronym ("EAA", "P.L.")."""
     asked = _words_of(question)
     if any(m.start() > 0 and m.group().lower() not in asked for m in _PLACE_PHRASES.finditer(text)):
         return True
-    for m in re.finditer(r"\b[A-Z][a-z]+\b|\b(?:[A-Z]\.){2,}", text):
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", text):
         word = m.group()
-        if m.start() == 0 or word.lower() in asked or word.lower().strip(".") in asked or _MONTH.fullmatch(word):
+        if m.start() == 0 or word.lower() in asked or _MONTH.fullmatch(word):
             continue
-        if "." in word or word in _PLACES_THAT_ARE_WORDS or not is_known(word):
+        if word in _PLACES_THAT_ARE_WORDS or not is_known(word):
             return True
     return False
 
 
-_PLACE_PHRASES = re.compile(r"\bUnited (?:States|Kingdom|Arab Emirates)\b|\b(?:North|South|East|West) [A-Z][a-z]+\b")
+# Places written in words the lexicon knows, and dotted abbreviations ("U.S.", "W.D. Wash.", a court's
+# district) but those of laws and orders ("P.L. 119-74", "E.O. 14067", "H.R. 1").
+_PLACE_PHRASES = re.compile(
+    r"\bUnited (?:States|Kingdom|Arab Emirates)\b|\b(?:North|South|East|West) [A-Z][a-z]+\b|\bUAE\b|\bEU\b"
+    r"|\b(?!P\.L\.|E\.O\.|H\.R\.)(?:[A-Z]\.){2,}"
+)
 # Countries whose names the lexicon knows as words, so "not known" does not find them.
 _PLACES_THAT_ARE_WORDS = frozenset("China Turkey Guinea Chile Jersey Georgia Jordan Chad Niger Japan Cuba".split())
 

@@ -100,12 +100,16 @@ def test_instances_a_reader_can_see() -> None:
     assert has_figure("about 3 million users", units=("count",))
     assert has_figure("a third of its trade", units=("share",)) and has_figure("40% of trade", units=("share",))
     assert not has_figure("As one Russian military expert noted", units=("share",))
+    assert has_figure("a quarter of its revenue", units=("share",))
+    assert not has_figure("in the third quarter and the first half of fiscal 2024", units=("share",))  # periods
     assert has_place("alumina from Guinea, India, and Australia", "From which countries?")
     assert has_place("if the United States ratified it", "Which country?")
     assert not has_place(
         "In FY2023, the CHIPS and Science Act authorized the Regional Technology Hubs", "Which regions?"
     )
     assert not has_place("the largest share went to the EAA program in March", "Which state?")
+    assert has_place("a lawsuit filed in the W.D. Wash. in 2023", "Where was it filed?")  # a court's district
+    assert not has_place("P.L. 119-74 provided $466 million", "Which state?")  # a law
     assert has_date("in March") and has_date("since 2020") and not has_date("for many years")
     assert has_person("said President Biden.", "Who issued the order?")
     assert has_person("CEO Jensen Huang signed it.", "Who signed it?")
