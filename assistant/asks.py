@@ -153,9 +153,9 @@ def periods(question: str) -> list[tuple[Period, tuple[int, int]]]:
 def _target(question: str, kind: str, shares: Callable[[Sequence[str]], Sequence[float]]) -> tuple[str, ...]:
     """answer_types.target, but for what a figure is asked per when the library never names it: "each
     side" of a treaty is said "the United States and Russia" (the figure itself must still be there)."""
-    found = target(question, kind)
-    unnamed = [w for w, share in zip(per(question), shares(per(question)), strict=True) if share == 0]
-    return tuple(w for w in found if w not in unnamed)
+    asked_per = per(question)
+    unnamed = [w for w, share in zip(asked_per, shares(asked_per), strict=True) if share == 0] if asked_per else []
+    return tuple(w for w in target(question, kind) if w not in unnamed)
 
 
 def content_words(question: str, found: Sequence[tuple[Period, tuple[int, int]]] = ()) -> list[str]:
