@@ -10,7 +10,8 @@ found, of which the best 200 are kept; a passage outside one retriever's list ge
 normalised score. To it is added DOCUMENT_WEIGHT times how well the question matches the passage's
 document profile (its name, title and first page: bm25-documents/ in the index), so "Apple's Q3
 2023" prefers that filing over the same company's other quarters, whose passages read much the
-same.
+same. A passage on a page printing a financial statement the question needs (a balance sheet for
+"working capital", statements.py) gains STATEMENT_WEIGHT.
 
 Chosen across every set at once, on train parts only (bench/tune_fusion.py; the README's
 "Measuring retrieval" has every set with dense alone and BM25 alone beside the fusion): SciFact
@@ -31,6 +32,7 @@ import numpy as np
 from .errors import ConfigError
 from .metrics_glossary import expansion
 from .questions import for_search
+from .statements import page_statement, statements_asked
 from .store import StoredIndex
 from .types import CAPTION, Hit
 
@@ -44,6 +46,9 @@ DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as t
 # Added to the score of a caption's passage when the question names its figure or table ("What does
 # Figure 3 show?"): the reader means that caption, whose words need not be the question's.
 NAMED_CAPTION_WEIGHT = 0.5
+# Added to the score of a passage on a page that prints a financial statement the question needs
+# (statements.py): "working capital", "using the balance sheet" mean the balance sheet's page.
+STATEMENT_WEIGHT = 0.1
 _NAMED = re.compile(r"\b(figure|fig\.|table|map|chart|exhibit|box)\s+([a-z]?\d+(?:[.-]\d+)*[a-z]?)\b", re.IGNORECASE)
 # BM25 also searches the line items and statement of each analyst metric the question names
 # (metrics_glossary.py): "current ratio" -> "total current assets", "total current liabilities".
@@ -90,6 +95,7 @@ def search(
     found = signals(stored, question, query_vector, max(candidates, top_k), mode)
     scores = fused_scores(stored, found)
     scores = _named_captions(stored, question, scores)
+    scores = _statement_pages(stored, question, scores)
     rows = ranked_rows(stored, scores, top_k, include_toc)
     similarities = stored.similarity(query_vector, rows)
     return [
@@ -189,6 +195,23 @@ def _named_captions(stored: StoredIndex, question: str, scores: dict[int, float]
         else score
         for row, score in scores.items()
     }
+
+
+def _statement_pages(stored: StoredIndex, question: str, scores: dict[int, float]) -> dict[int, float]:
+    """The scores with each passage on a page printing a statement the question needs raised."""
+    asked = statements_asked(question)
+    if not asked or not STATEMENT_WEIGHT:
+        return scores
+    kinds: dict[tuple[str, int], str | None] = {}  # a page's statement, read once per search
+    raised = dict(scores)
+    for row in scores:
+        chunk = stored.chunks[row]
+        key = (chunk.document, chunk.page_start)
+        if key not in kinds:
+            kinds[key] = page_statement(stored.pages[chunk.document][chunk.page_start - 1].text)
+        if kinds[key] in asked:
+            raised[row] += STATEMENT_WEIGHT
+    return raised
 
 
 def fuse(

@@ -10,6 +10,7 @@ from assistant import Assistant, Settings
 from assistant.embedding import Embedder
 from assistant.evaluation.evalsets import read_questions
 from assistant.evaluation.evaluate import score_questions
+from assistant.statements import BALANCE, CASH_FLOWS, INCOME, page_statement
 
 from .conftest import DOCUGAMI, ROOT, shared_data
 
@@ -111,6 +112,42 @@ def test_a_metric_question_finds_the_statement_that_holds_its_inputs(docugami_as
     hits = docugami_assistant.search("Amazon's current ratio at the end of Q1 2023? Round to two decimals.", top_k=3)
     found = [(h.chunk.document, h.chunk.page_start) for h in hits]
     assert (document, sheet) in found, found
+
+
+@pytest.mark.slow
+def test_every_filing_has_its_three_statements_marked(docugami_assistant: Assistant) -> None:
+    """Each 10-Q prints its statements of operations, balance sheet and cash flows on one page each
+    (Amazon's Q1 2023 checked by eye: cash flows p. 3, operations p. 4, comprehensive income p. 5 — not
+    the income statement —, balance sheet p. 6)."""
+    marked = {
+        document: {p.number: page_statement(p.text) for p in pages if page_statement(p.text)}
+        for document, pages in docugami_assistant.stored_index().pages.items()
+    }
+    assert marked["2023 Q1 AMZN.pdf"] == {3: CASH_FLOWS, 4: INCOME, 6: BALANCE}
+    for document, kinds in marked.items():
+        for kind in (BALANCE, INCOME, CASH_FLOWS):
+            assert list(kinds.values()).count(kind) == 1, (document, kinds)
+
+
+@pytest.mark.slow
+def test_a_question_naming_a_statement_finds_that_statements_page_first(docugami_assistant: Assistant) -> None:
+    """Without the statement marks the first passages are MD&A's (p. 24, p. 12): they share the
+    question's words, the statement shares its figures."""
+    document = "2023 Q2 NVDA.pdf"
+    for question, page in (
+        (
+            "According to the statement of cash flows, how much did NVIDIA spend on property and equipment in "
+            "its July 2023 quarter?",
+            8,
+        ),
+        (
+            "Basing your judgment on the P&L statement, what was NVIDIA's net income in the quarter ended July 30, "
+            "2023?",
+            3,
+        ),
+    ):
+        first = docugami_assistant.search(question, top_k=1)[0].chunk
+        assert (first.document, first.page_start) == (document, page), question
 
 
 @pytest.mark.slow
