@@ -63,13 +63,70 @@ _FORMAT_CLAUSE = re.compile(
 )
 
 
+# Analysts' prompts also say who to be and where to look: "Assume that you are a public equities
+# analyst.", "We want to calculate a financial metric.", "Here's the question:", "Base your judgments
+# on the information provided primarily in the balance sheet.", "According to the details outlined
+# within the cash flow statement, what …", "If X is not a useful metric, then please state that."
+# Those words are in no filing and are left out; the statements they name stay, since a statement
+# page's title holds them (statements.py reads them from the whole question). A direction that
+# names a company, a report or a period ("According to NVIDIA's third quarter report, …") says
+# which document to search and is kept, as is a definition ("Calculate EBITDA using operating
+# income and D&A"). Only BM25 searches this text: the embedded question stays whole (measured:
+# embedding it too found more FinanceBench train pages but cited fewer analyst test facts).
+_STATEMENT_NOUNS = (
+    r"(?:(?:consolidated\s+)?(?:(?:cash\s+flows?|income|p\s*&\s*l|profit\s+and\s+loss|equity|earnings)\s+statements?"
+    r"|statements?(?:\s+of\s+(?:financial\s+|changes\s+in\s+)?\w+(?:\s+(?!and\b|the\b)\w+)?)?"
+    r"|balance\s+sheets?|p\s*&\s*l)\b)"
+)
+_ROLE = re.compile(
+    r"as\s+if\s+you|assum(?:e|ing)\s+(?:that\s+)?you\s+are|assuming\s+the\s+perspective|"
+    r"imagine\s+(?:that\s+)?you|you\s+are\s+an?\s+\w+(?:\s+\w+)?\s+analyst|"
+    r"^(?:we|i)\s+(?:want|need|would\s+like)\s+to\s+(?:calculate|compute)\b|^please\s+help\s+(?:us|me)\b|"
+    r"^if\b[^.?!]*\bthen\s+(?:please\s+)?(?:state|say|answer|write|respond|return|explain|indicate)\b",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(
+    r"^(?:please\s+)?(?:base|basing|give|respond|address|answer|compute|calculate|use|using|rely|relying|"
+    r"refer|referencing|draw|drawing)\b[^.?!]*\b(?:details|information|judg(?:e)?ments?|line\s+items|data)\b"
+    rf"[^.?!]*{_STATEMENT_NOUNS}",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(
+    r"^(?:here(?:'|’)?s|here\s+is)\s+the\s+question\s*:\s*"
+    r"|^(?:according\s+to|based\s+on|basing|by\s+drawing|(?:when\s+)?(?:primarily\s+)?referencing|using|"
+    rf"relying\s+on|looking\s+at)\b[^,?]*{_STATEMENT_NOUNS}[^,?]*,\s*"
+    r"(?=(?:what|how|which|who|when|where|why|is|are|does|did|do|was|were|has|have)\b)",
+    re.IGNORECASE,
+)
+
+
+def _names_nothing(direction: str) -> bool:
+    """The direction names no company, report or period: nothing capitalised or numeric but its first
+    word and the statements it names."""
+    return not re.search(r"[A-Z0-9]", re.sub(_STATEMENT_NOUNS, "", direction, flags=re.IGNORECASE)[1:])
+
+
+def _statements_named(direction: str) -> str:
+    """The statements a dropped direction names, which a statement page's title shares with BM25."""
+    return " " + " ".join(found.group() for found in re.finditer(_STATEMENT_NOUNS, direction, re.IGNORECASE)) + " "
+
+
 def for_search(question: str) -> str:
-    """The question without its answer-format instructions: what retrieval looks for."""
+    """The question without its answer-format instructions, role and source directions: what
+    retrieval looks for."""
     kept, last = [], 0
     for start, end in sentence_spans(question):
-        if _INSTRUCTION.match(question[start:end]):
-            kept.append(question[last:start])
+        sentence = question[start:end]
+        if (
+            _INSTRUCTION.match(sentence)
+            or _ROLE.search(sentence)
+            or (_SOURCE.match(sentence) and _names_nothing(sentence))
+        ):
+            kept.append(question[last:start] + _statements_named(sentence))
             last = end
+        elif (lead_in := _LEAD_IN.match(sentence)) and _names_nothing(lead_in.group()):
+            kept.append(question[last:start] + _statements_named(lead_in.group()))
+            last = start + lead_in.end()
     searched = _FORMAT_CLAUSE.sub("", "".join(kept) + question[last:])
     return " ".join(searched.split()) or question
 
