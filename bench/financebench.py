@@ -70,6 +70,10 @@ def main() -> None:
             groups.setdefault(split[q.company], []).append(q)
     for q in questions:
         groups.setdefault(q.kind, []).append(q)
+    # The targets are per type on the test half: each type within each half too.
+    for q in questions:
+        if q.company in split:
+            groups.setdefault(f"{split[q.company]} {q.kind}", []).append(q)
     for name, members in groups.items():
         _print({"set": "financebench", "group": name, **stamp, **scores(members, ranked)})
     if args.misses:
