@@ -105,7 +105,9 @@ class Assistant:
         )
 
     def search(self, question: str, top_k: int | None = None) -> list[Hit]:
-        hits, _ = self._search(clean_question(question), top_k)
+        """The passages that answer best, each page's best before any page's second (retrieve.PER_PAGE):
+        a list to read is a list of pages. Answers read the best passages as they rank."""
+        hits, _ = self._search(clean_question(question), top_k, retrieve.PER_PAGE)
         return hits
 
     @property
@@ -251,7 +253,7 @@ class Assistant:
         if found is not None:
             raise found.error(self.settings.index_dir)
 
-    def _search(self, query: str, top_k: int | None) -> tuple[list[Hit], Any]:
+    def _search(self, query: str, top_k: int | None, per_page: int = 0) -> tuple[list[Hit], Any]:
         """`query` has been through clean_question (a follow-up's query adds the previous one to it)."""
         stored = self.stored_index()
         query_vector = self.embedder.embed_query(query)
@@ -262,5 +264,6 @@ class Assistant:
             top_k=top_k or self.settings.top_k,
             candidates=self.settings.candidates,
             mode=self.settings.retrieval,
+            per_page=per_page,
         )
         return hits, query_vector

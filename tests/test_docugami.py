@@ -2,11 +2,12 @@
 page-labelled questions on one of them (tests/data/page_questions.md says how they were made)."""
 
 import shutil
+from collections import Counter
 from dataclasses import replace
 
 import pytest
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, retrieve
 from assistant.embedding import Embedder
 from assistant.evaluation.evalsets import read_questions
 from assistant.evaluation.evaluate import score_questions
@@ -58,6 +59,26 @@ def test_page_questions_find_and_cite_their_pages(amzn_assistant: Assistant) -> 
     print(f"\nPage questions: {result.to_json()}")
     assert result.page_hit_at_k is not None and result.page_hit_at_k >= PAGE_HIT_AT_5_FLOOR
     assert result.cited_page_hit is not None and result.cited_page_hit >= CITED_PAGE_FLOOR
+
+
+@pytest.mark.slow
+def test_search_lists_each_page_once_before_any_page_twice(
+    amzn_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The answer is Item 4's page 34 ("… our disclosure controls and procedures were effective"); the
+    # CEO and CFO certifications at the end of the filing say the same words over and over, on page 49
+    # in three passages.
+    question = (
+        "What did Amazon's CEO and CFO conclude about the company's disclosure controls at the end of the period?"
+    )
+    pages = [hit.chunk.page_start for hit in amzn_assistant.search(question, top_k=5)]
+    assert len(set(pages)) == 5 and 34 in pages
+    assert pages[0] == 49  # the best passage keeps its place
+    # An answer reads the best passages as they rank, three of them on page 49.
+    assert [hit.chunk.page_start for hit in amzn_assistant.ask(question, top_k=5).hits].count(49) == 3
+    monkeypatch.setattr(retrieve, "PER_PAGE", 0)  # search as answers do
+    pages = [hit.chunk.page_start for hit in amzn_assistant.search(question, top_k=5)]
+    assert Counter(pages)[49] == 3 and 34 not in pages
 
 
 @pytest.mark.slow

@@ -89,6 +89,13 @@ def test_fusion_weighs_scores_divided_by_each_retrievers_best() -> None:
     assert retrieve.fuse([], []) == {}
 
 
+def test_a_pages_passages_beyond_its_best_two_wait_behind_every_other_page() -> None:
+    page_of = {1: ("a.pdf", 3), 2: ("a.pdf", 3), 3: ("a.pdf", 3), 4: ("b.pdf", 3), 5: ("a.pdf", 3), 6: ("a.pdf", 4)}
+    assert retrieve.pages_first([1, 2, 3, 4, 5, 6], page_of.__getitem__, 2) == [1, 2, 4, 6, 3, 5]
+    assert retrieve.pages_first([1, 2, 3, 4, 5, 6], page_of.__getitem__, 1) == [1, 4, 6, 2, 3, 5]
+    assert retrieve.pages_first([4, 6], page_of.__getitem__, 1) == [4, 6]  # one passage a page: as it was
+
+
 def test_near_duplicate_passages_are_shown_once(tmp_path: Path, make_assistant: Callable[..., Assistant]) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
