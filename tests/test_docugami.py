@@ -11,6 +11,7 @@ from assistant import Assistant, Settings, retrieve
 from assistant.embedding import Embedder
 from assistant.evaluation.evalsets import read_questions
 from assistant.evaluation.evaluate import score_questions
+from assistant.filing_periods import QUARTER, FilingPeriod, filing_period
 from assistant.statements import BALANCE, CASH_FLOWS, INCOME, page_statement
 
 from .conftest import DOCUGAMI, ROOT, shared_data
@@ -169,6 +170,51 @@ def test_a_question_naming_a_statement_finds_that_statements_page_first(docugami
     ):
         first = docugami_assistant.search(question, top_k=1)[0].chunk
         assert (first.document, first.page_start) == (document, page), question
+
+
+@pytest.mark.slow
+def test_every_filing_says_its_quarter_and_a_month_asked_finds_that_quarters_filing(
+    docugami_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = docugami_assistant.stored_index()
+    period = {name: filing_period("\n".join(page.text for page in pages[:2])) for name, pages in stored.pages.items()}
+    assert period["2023 Q3 AAPL.pdf"] == FilingPeriod(QUARTER, 2023, 7, 1)  # Apple's June quarter
+    assert period["2023 Q1 NVDA.pdf"] == FilingPeriod(QUARTER, 2023, 4, 30)
+    assert period["2022 Q3 AMZN.pdf"] == FilingPeriod(QUARTER, 2022, 9, 30)
+    assert all(p is not None and p.kind == QUARTER for p in period.values())
+    question = "What were Apple's total net sales in its June 2023 quarter?"
+    assert docugami_assistant.search(question)[0].chunk.document == "2023 Q3 AAPL.pdf"
+    monkeypatch.setattr(retrieve, "PERIOD_WEIGHT", 0.0)  # June 2022's filing says "June" on its cover
+    assert docugami_assistant.search(question)[0].chunk.document == "2022 Q3 AAPL.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "document", "page", "row"),
+    [
+        # Working capital is computed from the balance sheet's totals (p. 5); without the preference the
+        # answer opened with a segment table's row ("Gaming 2,486 …", p. 24).
+        (
+            "What was NVIDIA's working capital at the end of July 2023?",
+            "2023 Q2 NVDA.pdf",
+            5,
+            "Total current assets 28,797 23,073",
+        ),
+        # The income statement's row, not MD&A's table of the same figure (p. 20).
+        (
+            "What was Apple's gross margin in its June 2023 quarter?",
+            "2023 Q3 AAPL.pdf",
+            4,
+            "Gross margin 36,413 35,885 128,721 132,687",
+        ),
+    ],
+)
+def test_a_metric_answer_opens_with_the_statement_row_that_holds_its_input(
+    docugami_assistant: Assistant, question: str, document: str, page: int, row: str
+) -> None:
+    first = docugami_assistant.ask(question).citations[0]
+    assert (first.document, first.page_start, first.excerpt) == (document, page, row)
+    assert first.columns  # cited with the statement's column headings
 
 
 @pytest.mark.slow
