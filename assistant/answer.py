@@ -371,8 +371,8 @@ def cite(
     key: int, document: str, page: Page, start: int, end: int, score: float, document_pages: Sequence[Page] = ()
 ) -> Citation:
     """The citation of page.text[start:end]: the excerpt is that slice, so it is verbatim; a table
-    row carries its column headings and group; an excerpt with footnote markers, the notes they point
-    to (found in `document_pages`, the document's pages)."""
+    row carries its column headings and group (and the statement it is a row of); an excerpt with
+    footnote markers, the notes they point to (found in `document_pages`, the document's pages)."""
     row = row_at(page.text, start, end)
     return Citation(
         key=key,
@@ -387,6 +387,7 @@ def cite(
         score=round(score, 4),
         columns=row.columns if row else "",
         row_group=row.group if row else "",
+        statement=(page_statement(page.text) or "") if row else "",
         kind=page.kind_at(start),
         notes=notes_for(document_pages, page, start, end) if document_pages else (),
     )

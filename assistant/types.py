@@ -171,6 +171,9 @@ class Citation:
     # figures are. Read from the lines above the row; never part of the excerpt.
     columns: str = ""
     row_group: str = ""
+    # When that row is on a page printing a primary financial statement: which one ("balance sheet",
+    # statements.py). A metric's inputs are read from such rows.
+    statement: str = ""
     kind: str = BODY  # what part of the page the excerpt is (KINDS): body text, a footnote, a caption …
     # The notes the excerpt's footnote markers point to: the report's own sources for it.
     notes: tuple[NoteRef, ...] = ()

@@ -214,7 +214,8 @@ def test_a_metric_answer_opens_with_the_statement_row_that_holds_its_input(
 ) -> None:
     first = docugami_assistant.ask(question).citations[0]
     assert (first.document, first.page_start, first.excerpt) == (document, page, row)
-    assert first.columns  # cited with the statement's column headings
+    assert first.columns  # cited with the statement's column headings, and the statement
+    assert first.statement == (BALANCE if "working capital" in question else INCOME)
 
 
 @pytest.mark.slow

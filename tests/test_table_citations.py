@@ -101,6 +101,8 @@ def test_ask_prints_the_headings_under_the_row_and_lists_them_in_json(acme: Assi
     data = json.loads(run_cli(*where, "ask", "--json", QUESTION).stdout)
     cited = [c for c in data["citations"] if c["excerpt"] == ROW]
     assert cited and cited[0]["columns"] == COLUMNS and cited[0]["row_group"] == "Operating expenses:"
+    assert cited[0]["statement"] == "income statement"  # the page is headed CONSOLIDATED STATEMENTS OF OPERATIONS
+    assert all(c["statement"] == "" for c in data["citations"] if not c["columns"])
 
 
 def test_the_web_sources_name_the_headings_of_a_quoted_row(acme: Assistant) -> None:
