@@ -10,10 +10,11 @@ found, of which the best 200 are kept; a passage outside one retriever's list ge
 normalised score. To it is added DOCUMENT_WEIGHT times how well the question matches the passage's
 document profile (its name, title and first page: bm25-documents/ in the index), so "Apple's Q3
 2023" prefers that filing over the same company's other quarters, whose passages read much the
-same. A passage on a page printing a financial statement the question needs (a balance sheet for
-"working capital", statements.py) gains STATEMENT_WEIGHT, and one of a filing that reports the
-period the question asks about ("FY2022": filing_periods.py) PERIOD_WEIGHT. A search lists each
-page's best passage before any page's second (PER_PAGE); answers read passages as they rank.
+same; when the question names documents by their file names, the profiles are searched for its
+names and periods only (preferences.document_query). Then what the question names raises the
+passages it points to (preferences.py): the caption of the figure it names, the pages of the
+statements it needs, the filings of the period it asks about. A search lists each page's best
+passage before any page's second (PER_PAGE); answers read passages as they rank.
 
 Chosen across every set at once, on train parts only (bench/tune_fusion.py; the README's
 "Measuring retrieval" has every set with dense alone and BM25 alone beside the fusion): SciFact
@@ -32,14 +33,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .asks import periods
+from . import preferences
 from .errors import ConfigError
-from .filing_periods import asked_period, filing_period, reports
 from .metrics_glossary import expansion
 from .questions import for_search
-from .statements import page_statement, statements_asked
 from .store import StoredIndex
-from .types import CAPTION, Chunk, Hit
+from .types import Chunk, Hit
 
 DENSE_WEIGHT = 0.75  # the lexical weight is 1 - DENSE_WEIGHT
 DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the best document's
@@ -48,13 +47,6 @@ DOCUMENT_WEIGHT = 0.2  # times the document profile's BM25 score divided by the 
 # no row signal (0), one page question more, the others unchanged.
 ROW_WEIGHT = 0.9
 DUPLICATE_OVERLAP = 0.85  # word-set Jaccard above which two passages count as the same text
-# Added to the score of a caption's passage when the question names its figure or table ("What does
-# Figure 3 show?"): the reader means that caption, whose words need not be the question's.
-NAMED_CAPTION_WEIGHT = 0.5
-# Added to the score of a passage on a page that prints a financial statement the question needs
-# (statements.py): "working capital", "using the balance sheet" mean the balance sheet's page.
-STATEMENT_WEIGHT = 0.1
-_NAMED = re.compile(r"\b(figure|fig\.|table|map|chart|exhibit|box)\s+([a-z]?\d+(?:[.-]\d+)*[a-z]?)\b", re.IGNORECASE)
 # BM25 also searches the line items and statement of each analyst metric the question names
 # (metrics_glossary.py): "current ratio" -> "total current assets", "total current liabilities".
 EXPAND_METRICS = True
@@ -101,9 +93,9 @@ def search(
     its best `per_page` come after every other page's (pages_first)."""
     found = signals(stored, question, query_vector, max(candidates, top_k), mode)
     scores = fused_scores(stored, found)
-    scores = _named_captions(stored, question, scores)
-    scores = _statement_pages(stored, question, scores)
-    scores = _filings_of_the_period(stored, question, scores)
+    scores = preferences.named_captions(stored, question, scores)
+    scores = preferences.statement_pages(stored, question, scores)
+    scores = preferences.filings_of_the_period(stored, question, scores)
     rows = ranked_rows(stored, scores, top_k, include_toc, per_page)
     similarities = stored.similarity(query_vector, rows)
     return [
@@ -134,7 +126,8 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
     rows = _best_rows(stored, query_vector, dense, lexical) if mode != "lexical" else {}
     documents: dict[int, float] = {}
     if mode == "hybrid" and stored.document_lexical is not None:
-        documents = _normalised(stored.document_lexical.search(words, len(stored.pages)))
+        profiles = preferences.document_query(question, words, stored.pages)
+        documents = _normalised(stored.document_lexical.search(profiles, len(stored.pages)))
     return Signals(mode, dense, lexical, documents, rows, depth)
 
 
@@ -220,63 +213,6 @@ def pages_first(rows: Sequence[int], page_of: Callable[[int], tuple[str, int]], 
         taken[page] += 1
         (first if taken[page] <= per_page else later).append(row)
     return first + later
-
-
-def _named_captions(stored: StoredIndex, question: str, scores: dict[int, float]) -> dict[int, float]:
-    """The scores with each caption passage of a figure or table the question names raised."""
-    named = [
-        re.compile(rf"(?:^|\n){re.escape(kind)}\s+{re.escape(number)}[.:]", re.IGNORECASE)
-        for kind, number in _NAMED.findall(question)
-    ]
-    if not named:
-        return scores
-    return {
-        row: score + NAMED_CAPTION_WEIGHT
-        if stored.chunks[row].kind == CAPTION and any(p.search(stored.chunks[row].text) for p in named)
-        else score
-        for row, score in scores.items()
-    }
-
-
-def _statement_pages(stored: StoredIndex, question: str, scores: dict[int, float]) -> dict[int, float]:
-    """The scores with each passage on a page printing a statement the question needs raised."""
-    asked = statements_asked(question)
-    if not asked or not STATEMENT_WEIGHT:
-        return scores
-    kinds: dict[tuple[str, int], str | None] = {}  # a page's statement, read once per search
-    raised = dict(scores)
-    for row in scores:
-        chunk = stored.chunks[row]
-        key = (chunk.document, chunk.page_start)
-        if key not in kinds:
-            kinds[key] = page_statement(stored.pages[chunk.document][chunk.page_start - 1].text)
-        if kinds[key] in asked:
-            raised[row] += STATEMENT_WEIGHT
-    return raised
-
-
-# Added to the score of a passage of a filing that reports the period the question asks about
-# (filing_periods.py): "FY2022" means the fiscal 2022 10-K, not the 2021 one that prints 2022's outlook.
-# Chosen on FinanceBench train (0.1 and 0.2 tie there; page hit@5 0.759 -> 0.862).
-PERIOD_WEIGHT = 0.1
-
-
-def _filings_of_the_period(stored: StoredIndex, question: str, scores: dict[int, float]) -> dict[int, float]:
-    """The scores with each passage of a filing that reports the period the question asks about raised,
-    when some candidate filing does (filing_periods.py)."""
-    asked = asked_period([period for period, _ in periods(for_search(question))])
-    if asked is None or not PERIOD_WEIGHT:
-        return scores
-    matching: dict[str, bool] = {}
-    for row in scores:
-        document = stored.chunks[row].document
-        if document not in matching:
-            cover = "\n".join(page.text for page in stored.pages[document][:2])
-            filing = filing_period(cover)
-            matching[document] = filing is not None and reports(filing, asked)
-    if not any(matching.values()):
-        return scores
-    return {row: score + PERIOD_WEIGHT * matching[stored.chunks[row].document] for row, score in scores.items()}
 
 
 def fuse(

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant import Assistant, Settings, retrieve
+from assistant import Assistant, Settings, preferences, retrieve
 from assistant.embedding import Embedder
 from assistant.evaluation.evalsets import read_questions
 from assistant.evaluation.evaluate import score_questions
@@ -184,7 +184,7 @@ def test_every_filing_says_its_quarter_and_a_month_asked_finds_that_quarters_fil
     assert all(p is not None and p.kind == QUARTER for p in period.values())
     question = "What were Apple's total net sales in its June 2023 quarter?"
     assert docugami_assistant.search(question)[0].chunk.document == "2023 Q3 AAPL.pdf"
-    monkeypatch.setattr(retrieve, "PERIOD_WEIGHT", 0.0)  # June 2022's filing says "June" on its cover
+    monkeypatch.setattr(preferences, "PERIOD_WEIGHT", 0.0)  # June 2022's filing says "June" on its cover
     assert docugami_assistant.search(question)[0].chunk.document == "2022 Q3 AAPL.pdf"
 
 

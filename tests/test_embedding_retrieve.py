@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, ConfigError, QuestionError, retrieve
+from assistant import Assistant, ConfigError, QuestionError, preferences, retrieve
 from assistant.embedding import Embedder
 
 
@@ -114,3 +114,28 @@ def test_near_duplicate_passages_are_shown_once(tmp_path: Path, make_assistant: 
 def test_an_empty_question_is_refused(golden_assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError, match="The question is empty — type a question about the documents"):
         golden_assistant.ask(question)
+
+
+FILINGS = (
+    "PEPSICO_2022_10K.pdf",
+    "AMERICANWATERWORKS_2022_10K.pdf",
+    "MGMRESORTS_2022Q4_EARNINGS.pdf",
+    "2023 Q1 AAPL.pdf",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        # A company its file names name: its names and periods, not the topic words an earnings
+        # release's first page may share.
+        ("What are the geographies that Pepsico primarily operates in as of FY2022?", "FY2022 Pepsico"),
+        ("Does American Water Works have positive working capital in FY2022?", "FY2022 American Water Works"),
+        ("What is MGM Resorts' FY2022 dividend?", "FY2022 MGM Resorts'"),
+        # Named otherwise than its file name ("Apple" for AAPL), or not named: the whole question.
+        ("What was Apple's revenue in Q1 2023?", "WHOLE"),
+        ("What drove the margin change in FY2022?", "WHOLE"),
+    ],
+)
+def test_documents_named_by_their_file_names_are_searched_for_names_and_periods(question: str, searched: str) -> None:
+    assert preferences.document_query(question, "WHOLE", FILINGS) == searched
