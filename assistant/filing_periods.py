@@ -78,8 +78,8 @@ class FilingPeriod:
 
 
 def filing_period(cover: str) -> FilingPeriod | None:
-    """The period a filing reports, from the text of its first pages; None when no cover says it
-    (an 8-K, an earnings release, a report that is no filing)."""
+    """The period a filing reports, from the text of its first pages (a 10-K's or 10-Q's cover, an
+    earnings release's first lines); None when they do not say it (an 8-K, a report that is no filing)."""
     return _cover_period(cover[:COVER_CHARS])
 
 

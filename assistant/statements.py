@@ -6,7 +6,8 @@ exhibit pages that use the same words, and on long filings those outnumber it. A
 the statement; `page_statement` says which pages are statements (from the title a filing prints at
 the top of the page), `statements_asked` which statements a question needs (named outright, "P&L",
 "statement of financial position", or through an analyst metric computed from one:
-metrics_glossary.py), and retrieval prefers those pages (retrieve.py).
+metrics_glossary.py); retrieval prefers those pages (preferences.py) and a quoted answer their rows
+(answer.py).
 
 A page is a statement when one of its first lines is a statement's title and nothing else ("CONSOLIDATED
 STATEMENTS OF OPERATIONS", "Consolidated Balance Sheets (Continued)", "(In millions)" may follow on the
