@@ -32,7 +32,7 @@ from .types import QUANTITY, Asks, Period
 from .word_classes import NAME as NAME_WORD
 from .word_classes import NOUN, QUESTION_VERBS, QUESTION_WORDS, WORD, classes, is_modifier
 
-__all__ = ["FOCUS_SHARE", "answer_type", "asks", "content_words", "periods"]
+__all__ = ["FOCUS_SHARE", "MONTHS", "answer_type", "asks", "content_words", "periods"]
 
 # The answer types whose figure, date or name must stand beside the question's target: those with an
 # instance to look for (instances.py).
@@ -44,7 +44,8 @@ _NOT_NOUNS = frozenset({"both", "either", "neither", "none", "other", "others"})
 # it on the abstention sets' train halves.
 FOCUS_SHARE = 0.1
 
-_MONTHS = {
+# Month names and abbreviations -> their number; filing_periods.py reads covers with them too.
+MONTHS = {
     m: n
     for n, names in enumerate(
         (
@@ -65,7 +66,7 @@ _MONTHS = {
     )
     for m in names
 }
-_MONTH = rf"(?:{'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?"
+_MONTH = rf"(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _ORDINAL = "first|second|third|fourth|1st|2nd|3rd|4th"
 _YEAR = r"(?:19|20)\d\d"
@@ -97,7 +98,7 @@ _TYPE_WORDS = frozenset(
     agencies organization organizations organisation organisations institution institutions entity
     entities country countries city cities region regions place places location locations""".split()
 )
-_SKIPPED = QUESTION_WORDS | _TYPE_WORDS | QUESTION_VERBS | frozenset(_MONTHS)
+_SKIPPED = QUESTION_WORDS | _TYPE_WORDS | QUESTION_VERBS | frozenset(MONTHS)
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|\*\*|__|`")  # HTML tags and markdown emphasis typed into a question
 
 
@@ -186,7 +187,7 @@ def _period(match: re.Match[str]) -> Period | None:
     elif "ord" in groups:
         quarter = _ORDINALS[groups["ord"].lower()]
     month_name = groups.get("month") or groups.get("month2")
-    month = _MONTHS.get(month_name.lower().rstrip(".")) if month_name else None
+    month = MONTHS.get(month_name.lower().rstrip(".")) if month_name else None
     day = int(groups.get("day") or groups.get("day2") or 0) or None
     if month_name and month_name.lower().rstrip(".") == "may" and not (day or full_year):
         return None  # the verb "may", not the month

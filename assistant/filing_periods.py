@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .asks import MONTHS
 from .types import Period
 
 ANNUAL = "annual"
@@ -29,28 +30,7 @@ QUARTER = "quarter"
 # How far into a filing the cover's "For the … ended" stands (the cover is the first page or two).
 COVER_CHARS = 6000
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "For the fiscal year ended December 31, 2022"; pypdf may put a column's words between the two
 # ("For the quarterly period ended Commission file\nMarch 31, 2021") or lose the month ("ended\n31,\n2018").
 _COVER = re.compile(
@@ -98,7 +78,7 @@ def _cover_period(cover: str) -> FilingPeriod | None:
     return FilingPeriod(
         kind=kind,
         year=int(found["year"]),
-        month=_MONTHS[month.lower()] if month else None,
+        month=MONTHS[month.lower()] if month else None,
         day=int(found["day"]),
     )
 
