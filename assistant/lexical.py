@@ -86,10 +86,17 @@ class Terms:
     @staticmethod
     def of(texts: Sequence[str]) -> Terms:
         tokenized = _tokenize(texts, return_ids=True)
-        vocabulary = _by_id(tokenized.vocab)
+        by_bm25s_id = _by_id(tokenized.vocab)
         lengths = [len(ids) for ids in tokenized.ids]
         ids = np.fromiter((i for text in tokenized.ids for i in text), dtype=np.int32, count=sum(lengths))
-        return Terms(ids, np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]), vocabulary)
+        # bm25s numbers terms in the order of a set of strings, which follows Python's hash seed: the
+        # same texts got other ids, hence other files, in every process. Numbered by term instead, two
+        # builds of the same documents write the same bytes.
+        order = sorted(range(len(by_bm25s_id)), key=by_bm25s_id.__getitem__)
+        renumbered = np.empty(len(order), dtype=np.int32)
+        renumbered[order] = np.arange(len(order), dtype=np.int32)
+        vocabulary = [by_bm25s_id[i] for i in order]
+        return Terms(renumbered[ids], np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]), vocabulary)
 
     def __len__(self) -> int:
         return len(self.starts) - 1
