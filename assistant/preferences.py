@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .asks import periods
 from .filing_periods import asked_period, filing_period, reports
-from .questions import for_search
 from .statements import page_statement, statements_asked
 from .store import StoredIndex
 from .types import CAPTION
@@ -74,10 +73,11 @@ def statement_pages(stored: StoredIndex, question: str, scores: dict[int, float]
     return raised
 
 
-def filings_of_the_period(stored: StoredIndex, question: str, scores: dict[int, float]) -> dict[int, float]:
+def filings_of_the_period(stored: StoredIndex, searched: str, scores: dict[int, float]) -> dict[int, float]:
     """The scores with each passage of a filing that reports the period the question asks about raised,
-    when some candidate filing does (filing_periods.py)."""
-    asked = asked_period([period for period, _ in periods(for_search(question))])
+    when some candidate filing does (filing_periods.py). `searched`: the question without its
+    instructions (questions.for_search), as BM25 searched it."""
+    asked = asked_period([period for period, _ in periods(searched)])
     if asked is None or not PERIOD_WEIGHT:
         return scores
     matching: dict[str, bool] = {}
@@ -91,14 +91,14 @@ def filings_of_the_period(stored: StoredIndex, question: str, scores: dict[int, 
     return {row: score + PERIOD_WEIGHT * matching[stored.chunks[row].document] for row, score in scores.items()}
 
 
-def document_query(question: str, words: str, documents: Iterable[str]) -> str:
+def document_query(searched: str, words: str, documents: Iterable[str]) -> str:
     """What the document profiles (name, title, first page) are searched for. When the question names
     a document by a word of its file name ("PepsiCo": PEPSICO_2022_10K.pdf; "American Water Works":
     AMERICANWATERWORKS_2022_10K.pdf), its names and periods only: the topic words ("geographies",
     "working capital") match whichever first page happens to use them, often another company's
     earnings release. Otherwise `words`, the whole searched question: SciFact's abstracts, CRS
-    reports and "2023 Q1 AAPL.pdf" (named "Apple" in questions) are searched as before."""
-    searched = for_search(question)
+    reports and "2023 Q1 AAPL.pdf" (named "Apple" in questions) are searched as before. `searched`:
+    the question without its instructions (questions.for_search)."""
     found = periods(searched)
     rest = searched
     for _, (start, end) in found:

@@ -68,6 +68,7 @@ class Signals:
     documents: dict[int, float]
     rows: dict[int, float]  # row -> cosine of its best table row, for candidates that hold rows
     depth: int  # how many passages each retriever returns
+    searched: str  # the question without its instructions (questions.for_search), read once
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def search(
     scores = fused_scores(stored, found)
     scores = preferences.named_captions(stored, question, scores)
     scores = preferences.statement_pages(stored, question, scores)
-    scores = preferences.filings_of_the_period(stored, question, scores)
+    scores = preferences.filings_of_the_period(stored, found.searched, scores)
     rows = ranked_rows(stored, scores, top_k, include_toc, per_page)
     similarities = stored.similarity(query_vector, rows)
     return [
@@ -110,9 +111,8 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
     to look for."""
     if mode not in MODES:
         raise ConfigError(f"Unknown retrieval {mode!r} — use one of: {', '.join(MODES)}")
-    words = for_search(question)
-    if EXPAND_METRICS:
-        words = f"{words} {expansion(question)}".strip()
+    searched = for_search(question)
+    words = f"{searched} {expansion(question)}".strip() if EXPAND_METRICS else searched
     dense = stored.search_vectors(query_vector, depth) if mode != "lexical" else []
     lexical = stored.search_lexical(words, depth) if mode != "dense" else []
     if mode == "hybrid":
@@ -126,9 +126,9 @@ def signals(stored: StoredIndex, question: str, query_vector: np.ndarray, depth:
     rows = _best_rows(stored, query_vector, dense, lexical) if mode != "lexical" else {}
     documents: dict[int, float] = {}
     if mode == "hybrid" and stored.document_lexical is not None:
-        profiles = preferences.document_query(question, words, stored.pages)
+        profiles = preferences.document_query(searched, words, stored.pages)
         documents = _normalised(stored.document_lexical.search(profiles, len(stored.pages)))
-    return Signals(mode, dense, lexical, documents, rows, depth)
+    return Signals(mode, dense, lexical, documents, rows, depth, searched)
 
 
 def fused_scores(stored: StoredIndex, found: Signals, fusion: Fusion = Fusion()) -> dict[int, float]:

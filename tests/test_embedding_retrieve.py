@@ -8,6 +8,7 @@ import pytest
 
 from assistant import Assistant, ConfigError, QuestionError, preferences, retrieve
 from assistant.embedding import Embedder
+from assistant.questions import for_search
 
 
 def test_vectors_are_unit_length_and_keep_the_input_order(embedder: Embedder) -> None:
@@ -138,4 +139,4 @@ FILINGS = (
     ],
 )
 def test_documents_named_by_their_file_names_are_searched_for_names_and_periods(question: str, searched: str) -> None:
-    assert preferences.document_query(question, "WHOLE", FILINGS) == searched
+    assert preferences.document_query(for_search(question), "WHOLE", FILINGS) == searched
