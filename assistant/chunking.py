@@ -29,11 +29,13 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 # 3: a table row's sentence vector is made from the row with its column headings and group (tables.py).
 # 4: footnotes, endnotes, reference lists, captions and figure labels told apart from body text and
 # running heads dropped by their place on the page (regions.py); sentences end at footnote markers and
-# not at "U.S." or "(E.O.)"; web addresses broken over lines read whole.
-TEXT_VERSION = 4
+# not at "U.S." or "(E.O.)"; web addresses broken over lines read whole. 5: a "Table of Contents" link
+# atop most pages of a filing no longer makes them contents pages, which answers and searches skip.
+TEXT_VERSION = 5
 # What each version changed, for the build report's "why everything is read again".
 TEXT_CHANGES = {
     4: "footnotes, captions and running heads are now told apart from body text, and sentences cut where they end",
+    5: "pages under a 'Table of Contents' link printed atop most pages are no longer taken for contents pages",
 }
 
 # Word pieces reserved for a chunk's context line (document name and section): chunk budgets

@@ -279,18 +279,43 @@ _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\S*$|…{2,}")
 _ENDS_PAGE_REF = re.compile(r"\s(?:\d{1,4}|[ivxlc]{1,6})$", re.IGNORECASE)
 
 
-def is_toc_page(lines: Sequence[str], after_toc: bool = False) -> bool:
+def toc_pages(pages: Sequence[Sequence[str]]) -> list[bool]:
+    """Which pages, given as their lines, are tables of contents (is_toc_page). A contents title atop
+    more than RUNNING_TITLE_SHARE of a document's pages is a link back to the contents, as filings
+    converted from HTML print it on every page ("Table of Contents" atop each of American Water Works'
+    2022 10-K's first 144 pages): there the title alone makes no page a contents page."""
+    titled = sum(1 for lines in pages if _titled(lines))
+    running = titled > max(RUNNING_TITLE_PAGES, RUNNING_TITLE_SHARE * len(pages))
+    found, after_toc = [], False
+    for lines in pages:
+        after_toc = is_toc_page(lines, after_toc, running_title=running)
+        found.append(after_toc)
+    return found
+
+
+# A real table of contents runs a few pages; a link printed atop every page, most of them.
+RUNNING_TITLE_PAGES = 3
+RUNNING_TITLE_SHARE = 0.1
+
+
+def is_toc_page(lines: Sequence[str], after_toc: bool = False, running_title: bool = False) -> bool:
     """A table-of-contents page: titled 'Contents', or mostly dot-leader lines, or (right after
-    such a page) mostly short lines ending in a page number."""
+    such a page, or titled where the title runs atop most pages) mostly short lines ending in a page
+    number."""
     filled = [line for line in lines if line]
     if not filled:
         return False
-    if any(_TOC_TITLE.match(line) for line in filled[:6]):
+    titled = _titled(filled)
+    if titled and not running_title:
         return True
     leaders = sum(1 for line in filled if _DOT_LEADER.search(line))
     if len(filled) >= 4 and leaders >= 0.4 * len(filled):
         return True
-    if after_toc:
+    if after_toc or titled:
         refs = sum(1 for line in filled if _ENDS_PAGE_REF.search(line) and len(line) < 110 and "$" not in line)
         return len(filled) >= 4 and refs >= 0.6 * len(filled)
     return False
+
+
+def _titled(lines: Sequence[str]) -> bool:
+    return any(_TOC_TITLE.match(line) for line in [line for line in lines if line][:6])

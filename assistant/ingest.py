@@ -104,13 +104,11 @@ def clean_document(
     )
     pages: list[Page] = []
     section = ""
-    after_toc = False
-    for i, (raw, part) in enumerate(zip(raw_pages, parts, strict=True)):
+    tocs = cleaning.toc_pages([part.lines for part in parts])
+    for i, (raw, part, is_toc) in enumerate(zip(raw_pages, parts, tocs, strict=True)):
         text = part.text
         headings = _markdown_headings(text) if kind == "markdown" else _locate(raw.outline_titles, text)
         headings = tuple(Heading(h.offset, short_title(h.title)) for h in headings)
-        is_toc = cleaning.is_toc_page(part.lines, after_toc)
-        after_toc = is_toc
         pages.append(
             Page(
                 number=physical_page(i),

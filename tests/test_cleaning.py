@@ -76,6 +76,17 @@ def test_contents_pages_are_recognised() -> None:
     assert not cleaning.is_toc_page(continuation, after_toc=False)
 
 
+def test_a_contents_title_atop_most_pages_is_a_link_not_a_contents_page() -> None:
+    """Filings converted from HTML print "Table of Contents" (a link back) atop their pages: then the
+    title alone makes no page a contents page, and the contents itself is known by its page numbers."""
+    contents = ["TABLE OF CONTENTS", "Page", "Part I", "Item 1. Business 4", "Item 1A. Risks 25", "Item 2. Mines 40"]
+    prose = ["Table of Contents", "Consolidated Balance Sheets", "Total current assets 1,250 1,554", "Other 312 155"]
+    exhibit = ["The pro-rata portion earned will be equal to the number of units.", "Section 2. Vesting."]
+    assert cleaning.toc_pages([contents, prose, prose, prose, prose, exhibit]) == [True] + [False] * 5
+    # Titled on a few pages only, as a report's own contents runs: each titled page is one.
+    assert cleaning.toc_pages([contents, prose] + [exhibit] * 20) == [True, True] + [False] * 20
+
+
 def _sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 

@@ -11,6 +11,7 @@ from assistant.ingest import read_document
 
 from . import bad_files, pdfs
 from .bad_files import CASES
+from .conftest import SHARED, shared_data
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,29 @@ def test_a_2000_page_pdf_is_indexed_with_every_page_number(
     assert cited.excerpt == "The last-but-one page holds the register's only mention of amber from Yantarny."
     stored = assistant.stored_index()
     assert [p.number for p in stored.pages["register.pdf"]] == list(range(1, 2001))
+
+
+def test_a_contents_link_atop_a_filings_pages_hides_none_of_them(
+    tmp_path: Path, make_assistant: Callable[..., Assistant]
+) -> None:
+    """American Water Works' 2022 10-K (FinanceBench's development filings) prints "Table of Contents",
+    a link back, atop each of its first 144 pages but not its exhibits'; read as contents pages, they
+    were never searched, its balance sheet (pp. 81-82) included. Its first 12 pages, the balance sheet
+    and 16 exhibit pages, copied by pypdf: only the contents (p. 2) is one, and the balance sheet is
+    found."""
+    from pypdf import PdfReader, PdfWriter
+
+    filing = PdfReader(shared_data(SHARED / "eval" / "financebench-dev" / "pdfs" / "AMERICANWATERWORKS_2022_10K.pdf"))
+    copy = PdfWriter()
+    for number in [*range(1, 13), 81, 82, *range(151, 167)]:
+        copy.add_page(filing.pages[number - 1])
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    copy.write(docs / "awk-2022-10k-pages.pdf")
+    document = read_document(docs / "awk-2022-10k-pages.pdf", "awk-2022-10k-pages.pdf")
+    assert document.page(3).text.startswith("Table of Contents\nFORWARD-LOOKING STATEMENTS")
+    assert [p.number for p in document.pages if p.is_toc] == [2]
+    assistant = make_assistant(docs, tmp_path / "index")
+    assistant.index()
+    hits = assistant.search("total current assets and total current liabilities", 3)
+    assert {hit.chunk.page_start for hit in hits} & {13, 14}
