@@ -19,7 +19,7 @@ from typing import Any, Protocol, cast, runtime_checkable
 import numpy as np
 
 from . import mean_pooling
-from .config import BUNDLED_MODEL, BUNDLED_MODEL_ALIASES, DEFAULT_MODEL, INT8
+from .config import BUNDLED_MODEL, BUNDLED_MODEL_ALIASES, DEFAULT_MODEL, INT8, user_cache_dir
 from .errors import ConfigError, ModelNotFoundError
 
 Progress = Callable[[int, int], None]  # (texts done, texts in all)
@@ -185,7 +185,7 @@ def _load(path: str, requested: str, int8: bool) -> Model:
             from . import onnx_export
             from .onnx_model import OnnxModel
 
-            folder = onnx_export.export(plain, int8=int8)
+            folder = _exported(plain, int8)
             return OnnxModel(folder, plain.max_seq_length, onnx_export.INT8_FILE if int8 else onnx_export.MODEL_FILE)
         from transformers.utils import logging as transformers_logging
 
@@ -197,4 +197,23 @@ def _load(path: str, requested: str, int8: bool) -> Model:
             f"Embedding model '{requested}' was not found on this machine (the assistant never downloads "
             "models) — give a local sentence-transformers folder with --model PATH, or leave --model out "
             f"to use the bundled {BUNDLED_MODEL}"
+        ) from error
+
+
+def _exported(layout: mean_pooling.Layout, int8: bool) -> Path:
+    """The model's ONNX export (onnx_export.py), made in the user cache on first use. A cache that cannot
+    be written is said as such: it used to surface as "model not found", about a model that was there."""
+    from . import onnx_export
+
+    try:
+        return onnx_export.export(layout, int8=int8)
+    except OSError as error:
+        cache = user_cache_dir()
+        failed = Path(error.filename) if isinstance(error.filename, str) else None
+        if failed is None or not (failed == cache or cache in failed.parents or failed in cache.parents):
+            raise
+        raise ConfigError(
+            f"The model cache {cache / 'onnx'} cannot be written ({error.strerror or error}): the embedding "
+            "model is converted there on first use — make that folder writable, or set XDG_CACHE_HOME to a "
+            "writable folder"
         ) from error

@@ -11,7 +11,7 @@
      ├── StoreUnavailableError  the Milvus store cannot be reached or refused a request; the local index stays
      ├── QuestionError          the question cannot be searched (empty, or too long)
      ├── ConfigError            an option or setting has a value that cannot work (a prompt template too)
- ├── GenerationError        the language model could not write an answer; the answer is quoted instead
+     ├── GenerationError        the language model could not write an answer; the answer is quoted instead
      ├── EvalDataError          an evaluation file (BEIR folder, question file) cannot be read
      └── ModelNotFoundError     the embedding model is not on this machine
 

@@ -300,6 +300,26 @@ def test_model_not_found(tmp_path: Path) -> None:
     )
 
 
+def test_a_model_cache_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    """The bundled model is converted to ONNX in the user cache on first use. A cache folder that cannot
+    be made (here XDG_CACHE_HOME is a file) is said as such, not as a model that was not found."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("Some text to embed.", encoding="utf-8")
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder would be", encoding="utf-8")
+    result = run_cli(
+        "--docs", str(docs), "--index-dir", str(tmp_path / "idx"), "index", env={"XDG_CACHE_HOME": str(not_a_folder)}
+    )
+    assert result.returncode != 0
+    assert _error(result) == (
+        f"error: The model cache {not_a_folder / 'assistant' / 'onnx'} cannot be written (Not a directory): the "
+        "embedding model is converted there on first use — make that folder writable, or set XDG_CACHE_HOME to "
+        "a writable folder"
+    )
+    assert not (tmp_path / "idx").exists() or not any((tmp_path / "idx").glob("build-*"))
+
+
 def test_a_second_build_is_refused_while_one_runs(built: tuple[Path, Path]) -> None:
     docs, index_dir = built
     with store.build_lock(index_dir):
