@@ -19,6 +19,7 @@ server as the score itself: the score is its absolute value either way.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -203,7 +204,11 @@ class MilvusVectors:
             return getattr(self.client, method)(*args, timeout=TIMEOUT_S, **kwargs)
         except MilvusException:
             pass  # once more, on a connection of our own: the server may have restarted since the last request
-        self.client = connect(self.location, fresh=True)
+        stale, self.client = self.client, connect(self.location, fresh=True)
+        # Released, or every retry of a long-running web chat would keep one more gRPC channel open
+        # (a shared connection only loses this client's reference; a dedicated one is closed).
+        with contextlib.suppress(Exception):  # the server it spoke to is gone: nothing to tell it
+            stale.close()
         try:
             if method != "load_collection":  # a restarted Milvus Lite server has its collections released
                 for name in (self.prefix + CHUNKS, self.prefix + SENTENCES):

@@ -181,6 +181,14 @@ def test_a_milvus_server_that_stops_is_reported_and_the_index_folder_is_untouche
         server.stop()
         server = start_milvus(server.data_dir, server.port)
         assert serving.search("natural gas", 1)[0].chunk.document == "a.md"  # b.md never made it in
+        # Again: the connection the first retry opened is closed when the second replaces it.
+        from pymilvus.client.connection_manager import ConnectionManager
+
+        dedicated = len(ConnectionManager.get_instance()._dedicated)  # the session's other tests' too
+        server.stop()
+        server = start_milvus(server.data_dir, server.port)
+        assert serving.search("potash", 1)[0].chunk.document == "a.md"
+        assert len(ConnectionManager.get_instance()._dedicated) == dedicated
 
         # Leaving a store that is gone for good: the documents are read again into the index folder.
         server.stop()
