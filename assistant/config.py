@@ -16,7 +16,7 @@ BUNDLED_MODEL_ALIASES = frozenset({BUNDLED_MODEL, "sentence-transformers/all-Min
 # After a model's name or path: its weights quantised to int8 (a mean-pooling model, run on onnxruntime).
 INT8 = ":int8"
 # The default: the bundled model in int8, about 1.7x the passages a second of its float32 weights here,
-# with every retrieval floor held (README, "Speed"). BUNDLED_MODEL is the float32 one, which indexes
+# with every retrieval floor held (docs/benchmarks.md, "Speed"). BUNDLED_MODEL is the float32 one, which indexes
 # built before int8 were made with.
 DEFAULT_MODEL = BUNDLED_MODEL + INT8
 

@@ -37,7 +37,7 @@ INFO_FILE = "export.json"  # what was exported, from where, and how well it matc
 OPSET = 17
 MIN_COSINE = 0.99999  # the export's vectors against torch's on PROBES, or it is not kept
 # int8 against float32 on PROBES. Measured on 825 texts of a 10-Q (passages, sentences, questions):
-# mean 0.993, lowest 0.983; what it does to retrieval is in the README ("Speed").
+# mean 0.993, lowest 0.983; what it does to retrieval is in docs/benchmarks.md ("Speed").
 MIN_INT8_COSINE = 0.97
 PROBES = (
     "What was the watershed year in the relationship between Belarus and Russia?",

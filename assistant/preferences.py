@@ -7,7 +7,7 @@ sits: "What does Figure 3 show?" means that caption; "working capital" means the
 geographies" means PepsiCo's filings, whatever an earnings release of another company says about
 its own "diverse geographies" on its first page. Each preference here adds a fixed weight to the
 fused scores of the passages it points to (or, for documents, chooses what their profiles are
-searched for), and is measured alone in the README ("Analyst metrics and FinanceBench").
+searched for), and is measured alone in docs/financebench.md.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ passages it points to (preferences.py): the caption of the figure it names, the 
 statements it needs, the filings of the period it asks about. A search lists each page's best
 passage before any page's second (PER_PAGE); answers read passages as they rank.
 
-Chosen across every set at once, on train parts only (bench/tune_fusion.py; the README's
-"Measuring retrieval" has every set with dense alone and BM25 alone beside the fusion): SciFact
+Chosen across every set at once, on train parts only (bench/tune_fusion.py; docs/evaluation.md
+has every set with dense alone and BM25 alone beside the fusion): SciFact
 train, the Docugami single-document questions, the page questions and the train half of the
 analyst questions. The weights sit on a plateau: dense 0.70 and 0.75 with the profile at 0.2 are
 within one question of each other on every set; 0.65 (chosen earlier on SciFact alone) lost a

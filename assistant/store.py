@@ -77,7 +77,7 @@ BUILDS_KEPT = 2  # the live build and the one before it, for readers that opened
 PARSE_ALL_BELOW = 20_000
 # From this many chunks on, sentence vectors are stored as float16: two thirds of a library's bytes
 # (bench/library.py), halved. A smaller index keeps float32, so its answers stay exactly as they were;
-# on the Docugami filings float16 changed no citation (README, "A library of many reports").
+# on the Docugami filings float16 changed no citation (docs/benchmarks.md, "A library of many reports").
 FLOAT16_SENTENCES_FROM = 20_000
 
 

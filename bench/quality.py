@@ -1,5 +1,5 @@
 """Retrieval quality on every evaluation set we have, with dense alone and BM25 alone beside the
-fusion: one JSON line per set and retrieval, then the README's table.
+fusion: one JSON line per set and retrieval, then docs/evaluation.md's table.
 
     python bench/quality.py            # or: make quality
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"
 DOCUGAMI = SHARED / "docugami-sec10q"
 DATA = ROOT / "tests" / "data"
-# name, questions, documents (None: the page questions' one filing), (README row, measure) pairs
+# name, questions, documents (None: the page questions' one filing), (docs/evaluation.md row, measure) pairs
 QUESTION_SETS = (
     (
         "docugami-10q",

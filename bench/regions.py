@@ -3,7 +3,7 @@
     python bench/regions.py                      # or: make regions
 
 Prints JSON lines:
-- `signals`: for each PDF, how many lines each signal of regions.py decided (the README's table), and
+- `signals`: for each PDF, how many lines each signal of regions.py decided (docs/reading.md's table), and
   the seconds reading took;
 - `running`: lines of the passages that are running heads of their pages, as pdfium reads the PDFs
   (assistant/evaluation/running.py), apart from the reader's own rules; and the lines set in a page's

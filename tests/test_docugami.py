@@ -18,7 +18,7 @@ from .conftest import DOCUGAMI, ROOT, shared_data
 
 PAGE_DOCUMENT = "2023 Q1 AMZN.pdf"
 
-# Measured with the defaults on this machine (see the README's results table). Each floor sits a
+# Measured with the defaults on this machine (see docs/evaluation.md's results table). Each floor sits a
 # few questions below the measurement, so a regression fails while a question or two may move.
 # measured 75/77 = 0.974 (73/77 before the metrics glossary, 0.870 before BM25 by document)
 DOCUMENT_HIT_AT_5_FLOOR = 0.90

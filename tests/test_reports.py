@@ -23,7 +23,7 @@ from .web_helpers import CHROMIUM, CHROMIUM_FLAGS, require_chromium, serving
 CRS = SHARED / "eval" / "crs-reports" / "pdfs"
 SEABED = "R47324.18.pdf"
 QUESTIONS = ROOT / "tests" / "data" / "crs_questions.csv"
-# Measured on the CRS questions (tests/data/crs_questions.csv): see the README's "Reading a report".
+# Measured on the CRS questions (tests/data/crs_questions.csv): see docs/reading.md.
 BODY_SHARE_FLOOR = 0.95
 
 
