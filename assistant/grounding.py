@@ -8,7 +8,7 @@ A sentence *grounds* the question when it holds what an answer must hold (types.
 - the target, the nouns the figure or date is *of* ("exports" in "What share of Belarus's exports
   …"): literally, in another form ("Russian" for "Russia", "relationship" for "relations", "EPS" for
   "earnings per share"), in the section's heading or the row's group, or through a close contextual
-  vector of the word (`close`, embedding.py's token vectors);
+  vector of the word (`close`, embedding/embedder.py's token vectors);
 - the question's names, in the passage it comes from or on its document's first page (a filing
   names its company there and says "the Company" after).
 The sentence is read with the one before it when it leans on it ("Their share …").

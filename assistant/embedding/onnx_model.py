@@ -19,7 +19,7 @@ import numpy as np
 import onnxruntime
 from tokenizers import Encoding, Tokenizer
 
-from .onnx_export import MODEL_FILE, TOKENIZER_FILE
+from .export_files import MODEL_FILE, TOKENIZER_FILE
 
 
 class OnnxModel:

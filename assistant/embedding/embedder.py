@@ -18,9 +18,9 @@ from typing import Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 
+from ..config import BUNDLED_MODEL, BUNDLED_MODEL_ALIASES, DEFAULT_MODEL, INT8, user_cache_dir
+from ..errors import ConfigError, ModelNotFoundError
 from . import mean_pooling
-from .config import BUNDLED_MODEL, BUNDLED_MODEL_ALIASES, DEFAULT_MODEL, INT8, user_cache_dir
-from .errors import ConfigError, ModelNotFoundError
 
 Progress = Callable[[int, int], None]  # (texts done, texts in all)
 
@@ -182,11 +182,11 @@ def _load(path: str, requested: str, int8: bool) -> Model:
         )
     try:
         if plain is not None:
-            from . import onnx_export
+            from .export_files import INT8_FILE, MODEL_FILE
             from .onnx_model import OnnxModel
 
             folder = _exported(plain, int8)
-            return OnnxModel(folder, plain.max_seq_length, onnx_export.INT8_FILE if int8 else onnx_export.MODEL_FILE)
+            return OnnxModel(folder, plain.max_seq_length, INT8_FILE if int8 else MODEL_FILE)
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]

@@ -27,13 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from .config import user_cache_dir
+from ..config import user_cache_dir
+from .export_files import INFO_FILE, INT8_FILE, MODEL_FILE, TOKENIZER_FILE
 from .mean_pooling import Layout
 
-MODEL_FILE = "model.onnx"
-INT8_FILE = "model-int8.onnx"  # MODEL_FILE with its matrix products' weights quantised to int8
-TOKENIZER_FILE = "tokenizer.json"
-INFO_FILE = "export.json"  # what was exported, from where, and how well it matched torch
 OPSET = 17
 MIN_COSINE = 0.99999  # the export's vectors against torch's on PROBES, or it is not kept
 # int8 against float32 on PROBES. Measured on 825 texts of a 10-Q (passages, sentences, questions):
