@@ -20,10 +20,10 @@ from .missing import NOT_COVERED as NOT_COVERED  # re-exported: said when no pas
 from .missing import not_covered_text
 from .notes import notes_for
 from .questions import asks_for_apparatus
-from .sentences import sentence_spans
+from .reading.sentences import sentence_spans
+from .reading.tables import row_at
 from .statements import page_statement, statements_asked
 from .support import addresses_the_model
-from .tables import row_at
 from .types import BODY, CAPTION, PERIOD, Answer, AnswerSentence, Citation, Hit, Missing, Page, Period
 
 SentenceVectors = Callable[[Hit], np.ndarray]  # a hit's sentence vectors, one row per chunk.sentences entry

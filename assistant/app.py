@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import answer as extractive
-from . import docs_folder, prompts, retrieve, store
+from . import prompts, retrieve, store
 from .asks import asks
 from .build import BuildProgress, BuildReport, build
 from .close_words import CloseWords
@@ -28,6 +28,7 @@ from .errors import ConfigError, DocumentError
 from .grounding import Grounding
 from .manifest import Manifest, mismatch
 from .questions import clean_question, for_search
+from .reading import docs_folder
 from .types import EXTRACTIVE, GENERATED, Answer, Hit
 
 if TYPE_CHECKING:

@@ -24,15 +24,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import checksums, docs_folder, ingest, read_worker, store, vector_index
-from .chunking import CONTEXT_TOKENS, chunk_document
+from . import checksums, store, vector_index
 from .config import LOCAL_STORE, Settings
 from .embedding import model_id
 from .errors import DocumentError, IndexCorruptError, NoDocumentsError, StoreUnavailableError
 from .lexical import SETTINGS as LEXICAL_SETTINGS
 from .lexical import TERM_FREQUENCIES, Lexical, Terms
 from .manifest import FORMAT_VERSION, IndexedDocument, Manifest, Removed, Segment, SkippedFile, mismatch
-from .tables import embedded_text
+from .reading import docs_folder, ingest, read_worker
+from .reading.chunking import CONTEXT_TOKENS, chunk_document
+from .reading.tables import embedded_text
 from .types import Chunk, Document, Page
 
 if TYPE_CHECKING:

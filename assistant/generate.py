@@ -24,8 +24,8 @@ from .endpoint import Writer
 from .errors import GenerationError
 from .prompts import Prompts
 from .questions import asks_for_apparatus
+from .reading.tables import row_at
 from .support import Checked, Source, addresses_the_model, check, says_not_covered, split_written
-from .tables import row_at
 from .types import BODY, GENERATED, Answer, AnswerSentence, Citation, Hit, Page
 
 CHARS_PER_TOKEN = 3.0  # a cautious estimate for any model's tokenizer (English prose runs near 4)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .chunking import TEXT_CHANGES
 from .config import LOCAL_STORE
 from .errors import IndexMismatchError
+from .reading.chunking import TEXT_CHANGES
 from .types import ParseReport
 
 FORMAT_VERSION = 3

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from .errors import QuestionError
-from .sentences import sentence_spans
+from .reading.sentences import sentence_spans
 
 # Longer questions are refused: the embedding model reads the first 256 word pieces (about 1,000
 # characters) anyway, and a pasted page is better searched a paragraph at a time.

@@ -29,7 +29,7 @@ import numpy as np
 
 from .grounding import holds_period
 from .instances import YEAR
-from .sentences import sentence_spans
+from .reading.sentences import sentence_spans
 from .types import Page, Period
 
 # A written sentence with at least this cosine to a passage sentence may be supported by it. Chosen

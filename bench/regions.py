@@ -29,7 +29,7 @@ from pathlib import Path
 from assistant import Assistant, Settings
 from assistant.evaluation import citations, running
 from assistant.evaluation.evaluate import default_cache_dir
-from assistant.ingest import read_document
+from assistant.reading.ingest import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "eval"

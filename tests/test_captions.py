@@ -1,6 +1,6 @@
 """Captions over tables and notes, carried into the context line of every passage under them."""
 
-from assistant.captions import CaptionsInForce, is_caption, page_captions
+from assistant.reading.captions import CaptionsInForce, is_caption, page_captions
 
 
 def test_captions_are_capitals_or_note_and_item_openings_never_table_rows() -> None:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_document, page_slice
 from assistant.embedding import Embedder
-from assistant.ingest import RawPage, clean_document, read_document
+from assistant.reading.chunking import chunk_document, page_slice
+from assistant.reading.ingest import RawPage, clean_document, read_document
 
 from . import pdfs
 

@@ -2,8 +2,8 @@
 
 from collections import Counter
 
-from assistant import cleaning
-from assistant.sentences import sentence_spans
+from assistant.reading import cleaning
+from assistant.reading.sentences import sentence_spans
 
 
 def test_ligatures_and_odd_spaces_become_plain_text() -> None:

@@ -9,8 +9,8 @@ import pytest
 from assistant import Assistant, ConfigError, DocumentError, QuestionError, Settings
 from assistant.cli import read_auth
 from assistant.conversation import is_follow_up, standalone_query
-from assistant.docs_folder import add_document, remove_document, safe_name
 from assistant.questions import clean_question
+from assistant.reading.docs_folder import add_document, remove_document, safe_name
 from assistant.web.render import as_text
 
 from . import pdfs

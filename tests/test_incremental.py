@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, build, config, ingest, lexical, store
+from assistant import Assistant, build, config, lexical, store
 from assistant.build import describe
-from assistant.chunking import TEXT_CHANGES, TEXT_VERSION
 from assistant.errors import DocumentError, IndexMismatchError
+from assistant.reading import ingest
+from assistant.reading.chunking import TEXT_CHANGES, TEXT_VERSION
 
 from . import pdfs
 
@@ -226,7 +227,7 @@ def test_pdfs_read_in_processes_are_the_documents_read_in_this_one(tmp_path: Pat
 
 
 def test_a_script_without_a_main_guard_is_not_run_again_by_the_readers(tmp_path: Path) -> None:
-    """The readers are `python -m assistant.read_worker` processes, not a spawned pool, which would
+    """The readers are `python -m assistant.reading.read_worker` processes, not a spawned pool, which would
     import the caller's script (and so index again) in each of them."""
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.errors import DocumentError
-from assistant.ingest import read_document
+from assistant.reading.ingest import read_document
 
 from . import bad_files, pdfs
 from .bad_files import CASES

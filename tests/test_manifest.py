@@ -149,7 +149,7 @@ def test_the_previous_format_is_carried_over_but_must_be_updated_before_use() ->
 def test_an_index_read_by_an_earlier_text_version_is_read_again_and_the_report_says_why() -> None:
     """A build's text version is part of its chunking; when only that changed, the reason names what
     changed in reading pages rather than printing two dictionaries."""
-    from assistant.chunking import TEXT_CHANGES, TEXT_VERSION
+    from assistant.reading.chunking import TEXT_CHANGES, TEXT_VERSION
 
     before = replace(MANIFEST, chunking={**CHUNKING, "text": TEXT_VERSION - 1})
     found = mismatch(before, "all-MiniLM-L6-v2", {**CHUNKING, "text": TEXT_VERSION})

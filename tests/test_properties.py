@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_document, page_slice
 from assistant.embedding import Embedder
 from assistant.errors import DocumentError
-from assistant.ingest import RawPage, clean_document
-from assistant.sentences import _MARKER
+from assistant.reading.chunking import chunk_document, page_slice
+from assistant.reading.ingest import RawPage, clean_document
+from assistant.reading.sentences import _MARKER
 
 # Words, punctuation, digits, whitespace of several kinds, ligatures, hyphens at line ends,
 # non-Latin scripts: what PDF extraction hands the cleaner.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_document
 from assistant.embedding import Embedder
-from assistant.ingest import read_document
+from assistant.reading.chunking import chunk_document
+from assistant.reading.ingest import read_document
 from assistant.types import BODY, CAPTION, LABEL, NOTE, REFERENCE, Document, Page
 
 from . import pdfs

@@ -208,8 +208,8 @@ def test_sentence_boundaries_on_hand_checked_samples(name: str) -> None:
     how they were made): each gold line is found in its page and split as the index splits it. A list
     item's label ("(b) ", "• ") is no part of a quoted sentence, so a gold sentence is matched without it;
     lines their author marked UNSURE are left out."""
-    from assistant.ingest import read_document
-    from assistant.sentences import sentence_spans
+    from assistant.reading.ingest import read_document
+    from assistant.reading.sentences import sentence_spans
 
     rows = [json.loads(line) for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()]
     documents = {}

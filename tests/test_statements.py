@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.ingest import read_document
+from assistant.reading.ingest import read_document
 from assistant.statements import BALANCE, CASH_FLOWS, EQUITY, INCOME, page_statement, statements_asked
 
 from .conftest import SHARED, shared_data

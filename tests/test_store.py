@@ -11,9 +11,9 @@ import pytest
 from assistant import Assistant, IndexCorruptError, IndexMismatchError, IndexMissingError, Settings, store
 from assistant.checksums import sha256_file
 from assistant.chunk_table import ChunkTable
-from assistant.chunking import TEXT_VERSION
 from assistant.embedding import Embedder
 from assistant.page_table import PageTable
+from assistant.reading.chunking import TEXT_VERSION
 
 
 def test_build_save_load_gives_the_same_answer(golden_assistant: Assistant, embedder: Embedder) -> None:

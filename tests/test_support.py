@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from assistant.embedding import Embedder
+from assistant.reading.tables import embedded_text, row_at
 from assistant.support import Source, Written, addresses_the_model, check, says_not_covered, split_written
-from assistant.tables import embedded_text, row_at
 from assistant.types import Page
 
 ROW_PAGE = Page(

@@ -8,8 +8,8 @@ import pytest
 
 from assistant import Assistant, Settings, retrieve
 from assistant.embedding import Embedder
+from assistant.reading.tables import embedded_text
 from assistant.retrieve import ROW_WEIGHT
-from assistant.tables import embedded_text
 from assistant.types import Citation
 from assistant.web.render import sources_html
 

@@ -1,7 +1,7 @@
 """Table rows, their column headings and groups, read from page text as pypdf extracts it (the
 pages below are copied from the Docugami 10-Qs' cleaned text)."""
 
-from assistant.tables import embedded_text, is_heading_line, is_row, row_at, table_rows
+from assistant.reading.tables import embedded_text, is_heading_line, is_row, row_at, table_rows
 
 STATEMENT = """AMAZON.COM, INC.
 CONSOLIDATED STATEMENTS OF OPERATIONS

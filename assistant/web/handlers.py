@@ -16,9 +16,9 @@ import gradio as gr
 
 from ..app import Assistant
 from ..build import describe
-from ..docs_folder import file_names
 from ..errors import AssistantError
 from ..questions import clean_question
+from ..reading.docs_folder import file_names
 from ..types import EXTRACTIVE, GENERATED, Answer, Citation, answer_to_json, search_to_json
 from .examples import example_questions
 from .render import (

@@ -11,7 +11,7 @@ import html
 import re
 from itertools import pairwise
 
-from ..sentences import sentence_spans
+from ..reading.sentences import sentence_spans
 
 # Markdown that is layout, not words, in the text of a page (cleaning keeps headings and list items
 # on lines of their own). Each match's groups are what is hidden; the rest stays.

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..app import Assistant
 from ..errors import IndexMissingError
-from ..ingest import MARKDOWN_SUFFIXES
 from ..missing import NOT_COVERED
+from ..reading.ingest import MARKDOWN_SUFFIXES
 from ..types import (
     GENERATED,
     KIND_NAMES,

@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..types import BODY
 from .layout import LineStyle
-from .types import BODY
 
 RUNNING = "running"  # a line's kind when it is a running head or foot: it is not kept in the text
 SIZE_POINTS = 0.6  # two lines within this many points of each other are set in the same size

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DocumentError
+from ..types import Document, Heading, Page, ParseReport
 from . import cleaning
-from .errors import DocumentError
 from .layout import LineCollector, LineStyle
 from .page_parts import SourcePage, clean_pages
-from .types import Document, Heading, Page, ParseReport
 
 PDF_SUFFIXES = frozenset({".pdf"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})

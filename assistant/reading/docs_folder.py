@@ -12,7 +12,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from .errors import DocumentError
+from ..errors import DocumentError
 from .ingest import MARKDOWN_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, looks_like_text
 
 _UNSAFE = re.compile(r"[^\w\s.,()+&'\-\u2010-\u2015]", re.UNICODE)  # dashes (– —) are kept

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..types import BODY, NOTE, Region
 from . import cleaning, regions
 from .layout import LineStyle
 from .line_kinds import MARGIN_POINTS, RUNNING, SIZE_POINTS, LineKind, PageLines
-from .types import BODY, NOTE, Region
 
 MARKER_CONTEXT = 12  # characters before a marker that find it again in the cleaned line
 # A paragraph's (or a table cell's) next line sits at most this many font sizes below: CRS body text

@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from ..types import CAPTION, LABEL
 from . import note_lines
 from .cleaning import running_edge_lines
 from .line_kinds import (
@@ -44,7 +45,6 @@ from .line_kinds import (
     style_of,
 )
 from .tables import is_row
-from .types import CAPTION, LABEL
 
 __all__ = ["RUNNING", "Classified", "LineKind", "PageLines", "classify"]
 

@@ -1,7 +1,7 @@
 """Reads files in processes of their own, one per core, for a build of two PDFs or more.
 
 pypdf is pure Python (7-26 pages a second on real filings), so threads would take turns; processes
-read side by side. They are plain `python -m assistant.read_worker` children rather than a
+read side by side. They are plain `python -m assistant.reading.read_worker` children rather than a
 multiprocessing pool: a spawned pool re-runs the caller's script in every worker (a user's script
 that calls Assistant.index() without a `__main__` guard would index itself again, recursively), and a
 forked one copies a web server's threads in whatever state they are in.
@@ -21,9 +21,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from queue import Queue
 
+from ..errors import DocumentError
+from ..types import Document
 from . import ingest
-from .errors import DocumentError
-from .types import Document
 
 Result = Document | str  # the document, or why it cannot be indexed
 
@@ -64,7 +64,10 @@ def _start(
 ) -> subprocess.Popen[bytes]:
     errors = tempfile.TemporaryFile()  # a file, not a pipe: what it writes there never blocks it
     child = subprocess.Popen(
-        [sys.executable, "-m", "assistant.read_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
+        [sys.executable, "-m", "assistant.reading.read_worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
     )
     assert child.stdin is not None
     child.stdin.write(pickle.dumps(jobs))

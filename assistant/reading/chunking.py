@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..types import BODY, Chunk, Document, Page
 from .captions import CaptionsInForce, page_captions
 from .sentences import sentence_spans
 from .tables import row_at
-from .types import BODY, Chunk, Document, Page
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

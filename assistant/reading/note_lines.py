@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from statistics import median
 
+from ..types import NOTE, REFERENCE
 from .layout import LineStyle
 from .line_kinds import LEADING, MARGIN_POINTS, SIZE_POINTS, Classified, LineKind, PageLines, is_free, mark, style_of
-from .types import NOTE, REFERENCE
 
 _NOTES_HEADING = re.compile(r"^(?:#{1,6}\s+)?(?:foot|end)?notes\s*:?$", re.IGNORECASE)
 _REFERENCES_HEADING = re.compile(
